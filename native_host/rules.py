@@ -1,0 +1,180 @@
+"""Rules are data: load a platform's rules file, validate it, and refuse what the engine must not run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+
+from native_host.version import ENGINE_VERSION, parse_version
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+SCHEMA_PATH = RULES_DIR / "schema.json"
+
+
+class RulesError(Exception):
+    """The rules cannot be used; the message says why in words a maintainer can act on."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    id: str
+    title: str
+    explanation: str
+    category: str
+    desired: bool  # True: the control should end up on
+    default: bool  # part of the default opt-out
+    urls: tuple[str, ...]
+    menu_links: tuple[str, ...]
+    labels: tuple[str, ...]
+    section: tuple[str, ...]
+    why: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    platform: str
+    name: str
+    version: str
+    updated: str
+    min_engine_version: str
+    origins: tuple[str, ...]
+    cookie_domain: str
+    menu_page: str
+    login_paths: tuple[str, ...]
+    blocked_texts: tuple[str, ...]
+    save_buttons: tuple[str, ...]
+    settings: tuple[Setting, ...]
+
+    def allows(self, url: str) -> bool:
+        """True when `url` is on one of this platform's origins (scheme, host and port all equal)."""
+        return origin_of(url) in self.origins
+
+    def setting(self, setting_id: str) -> Setting:
+        for setting in self.settings:
+            if setting.id == setting_id:
+                return setting
+        raise RulesError(f"Unknown setting '{setting_id}'. Known settings: {', '.join(self.ids())}.")
+
+    def ids(self) -> list[str]:
+        return [setting.id for setting in self.settings]
+
+    def select(self, setting_ids: list[str] | None = None) -> list[Setting]:
+        """The settings to act on: the named ones, or the default opt-out when none are named."""
+        if not setting_ids:
+            return [setting for setting in self.settings if setting.default]
+        return [self.setting(setting_id) for setting_id in dict.fromkeys(setting_ids)]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.hostname or ''}"
+    if parts.port is not None:
+        origin += f":{parts.port}"
+    return origin
+
+
+@cache
+def _schema_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_document(document: Any, source: str = "rules") -> None:
+    """Raise RulesError naming the first schema violation."""
+    errors = sorted(_schema_validator().iter_errors(document), key=lambda error: list(error.path))
+    if errors:
+        error = errors[0]
+        where = "/".join(str(part) for part in error.path) or "(top level)"
+        raise RulesError(f"{source} is not valid rules: at {where}: {error.message}")
+
+
+def parse_rules(raw: bytes | str | dict[str, Any], source: str = "rules") -> RuleSet:
+    """Validate and load one platform's rules; refuse newer-engine rules and off-origin URLs."""
+    if isinstance(raw, dict):
+        document = raw
+    else:
+        try:
+            document = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise RulesError(f"{source} is not valid JSON: {error}") from error
+    validate_document(document, source)
+    needed = document["min_engine_version"]
+    if parse_version(needed) > parse_version(ENGINE_VERSION):
+        raise RulesError(
+            f"{source} needs Optout engine {needed} or newer; this is {ENGINE_VERSION}. Update Optout."
+        )
+    settings = tuple(_setting(entry) for entry in document["settings"])
+    ids = [setting.id for setting in settings]
+    duplicates = sorted({setting_id for setting_id in ids if ids.count(setting_id) > 1})
+    if duplicates:
+        raise RulesError(f"{source} defines these setting ids twice: {', '.join(duplicates)}")
+    rules = RuleSet(
+        platform=document["platform"],
+        name=document["name"],
+        version=document["version"],
+        updated=document["updated"],
+        min_engine_version=needed,
+        origins=tuple(document["origins"]),
+        cookie_domain=document["cookie_domain"],
+        menu_page=document["menu_page"],
+        login_paths=tuple(document["login_paths"]),
+        blocked_texts=tuple(document["blocked_texts"]),
+        save_buttons=tuple(document["save_buttons"]),
+        settings=settings,
+    )
+    _refuse_foreign_urls(rules, source)
+    return rules
+
+
+def _setting(entry: dict[str, Any]) -> Setting:
+    return Setting(
+        id=entry["id"],
+        title=entry["title"],
+        explanation=entry["explanation"],
+        category=entry["category"],
+        desired=entry["desired"] == "on",
+        default=entry["default"],
+        urls=tuple(entry["pages"]["urls"]),
+        menu_links=tuple(entry["pages"]["menu_links"]),
+        labels=tuple(entry["labels"]),
+        section=tuple(entry["section"]),
+        why=entry["why"],
+        sources=tuple(entry["sources"]),
+    )
+
+
+def _refuse_foreign_urls(rules: RuleSet, source: str) -> None:
+    for origin in rules.origins:
+        host = urlsplit(origin).hostname or ""
+        if not (host == rules.cookie_domain or host.endswith("." + rules.cookie_domain)):
+            raise RulesError(f"{source}: origin {origin} is outside the platform's domain {rules.cookie_domain}")
+    urls = [rules.menu_page] + [url for setting in rules.settings for url in setting.urls]
+    for url in urls:
+        if not rules.allows(url):
+            raise RulesError(
+                f"{source}: {url} is outside {rules.name}'s origins ({', '.join(rules.origins)}); refused."
+            )
+
+
+def shipped_rules_path(platform: str) -> Path:
+    return RULES_DIR / f"{platform}.json"
+
+
+def load_shipped_rules(platform: str = "pinterest") -> RuleSet:
+    """The rules that ship with this copy of Optout."""
+    return load_rules_file(shipped_rules_path(platform))
+
+
+def load_rules_file(path: str | Path) -> RuleSet:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise RulesError(f"Cannot read the rules file {path}: {error.strerror}") from error
+    return parse_rules(raw, source=str(path))
