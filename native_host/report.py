@@ -105,4 +105,3 @@ class ProgressEvent:
         if self.status is not None:
             data["status"] = str(self.status)
         return data
-

@@ -107,9 +107,7 @@ def parse_rules(raw: bytes | str | dict[str, Any], source: str = "rules") -> Rul
     validate_document(document, source)
     needed = document["min_engine_version"]
     if parse_version(needed) > parse_version(ENGINE_VERSION):
-        raise RulesError(
-            f"{source} needs Optout engine {needed} or newer; this is {ENGINE_VERSION}. Update Optout."
-        )
+        raise RulesError(f"{source} needs Optout engine {needed} or newer; this is {ENGINE_VERSION}. Update Optout.")
     settings = tuple(_setting(entry) for entry in document["settings"])
     ids = [setting.id for setting in settings]
     duplicates = sorted({setting_id for setting_id in ids if ids.count(setting_id) > 1})

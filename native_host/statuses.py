@@ -36,6 +36,4 @@ class RunStatus(StrEnum):
     FAILED = "failed"  # an unexpected error; the message says what
 
 
-GOOD_SETTING_STATUSES = frozenset(
-    {SettingStatus.ALREADY_OK, SettingStatus.CHANGED, SettingStatus.WOULD_CHANGE}
-)
+GOOD_SETTING_STATUSES = frozenset({SettingStatus.ALREADY_OK, SettingStatus.CHANGED, SettingStatus.WOULD_CHANGE})
