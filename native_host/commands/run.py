@@ -1,0 +1,121 @@
+"""`optout check` and `optout apply`: read or opt out of the chosen settings on the user's own account."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from native_host.cookies import CookieError
+from native_host.engine import RunOptions, apply, check
+from native_host.exit_codes import ExitCode, exit_code_for
+from native_host.report import ProgressEvent
+from native_host.report_table import render_table
+from native_host.rules import RulesError, RuleSet, load_rules_file
+from native_host.site_map import SiteMapError, parse_site_map
+
+ENGINE_RUNS = {"check": check, "apply": apply}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    for mode, text in (
+        ("check", "Read your settings and show which differ from your choices. Changes nothing."),
+        ("apply", "Opt out: change the settings that differ, save, and check again after a reload."),
+    ):
+        parser = subparsers.add_parser(mode, help=text, description=text)
+        add_run_arguments(parser)
+        parser.set_defaults(run=run_command, mode=mode)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--settings",
+        default="default",
+        help="comma-separated setting ids, 'default' (the default opt-out) or 'all' (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--cookies", metavar="FILE", help="your Pinterest cookies as chrome.cookies.getAll JSON ('-': stdin)"
+    )
+    parser.add_argument(
+        "--site-map",
+        action="append",
+        metavar="ORIGIN=TARGET",
+        help="tests and demo only: serve ORIGIN from a server on this machine",
+    )
+    parser.add_argument("--rules", metavar="FILE", help="a rules file to use instead of the shipped rules")
+    parser.add_argument("--rules-url", metavar="URL", help="fetch signed rules from this rules service")
+    parser.add_argument("--platform", default="pinterest", help=argparse.SUPPRESS)
+    parser.add_argument("--browser", metavar="PATH", help="the Chrome/Chromium/Edge to use")
+    parser.add_argument("--headed", action="store_true", help="show the browser window")
+    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="per page load")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON (docs/report.md)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        rules = resolve(args)
+        setting_ids = selected_ids(rules, args.settings)
+        cookies = read_cookies(args.cookies)
+        options = RunOptions(
+            site_map=parse_site_map(args.site_map),
+            browser_path=args.browser,
+            headed=args.headed,
+            timeout_seconds=args.timeout,
+        )
+        report = ENGINE_RUNS[args.mode](rules, cookies, setting_ids, options, None if args.quiet else print_progress)
+    except (RulesError, CookieError, SiteMapError, UsageError) as error:
+        print(f"optout: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    print(json.dumps(report.to_json(), indent=2) if args.json else render_table(report))
+    return exit_code_for(report.status)
+
+
+class UsageError(Exception):
+    pass
+
+
+def resolve(args: argparse.Namespace) -> RuleSet:
+    if args.rules and args.rules_url:
+        raise UsageError("use --rules or --rules-url, not both")
+    if args.rules:
+        return load_rules_file(args.rules)
+    from native_host.rules_client import resolve_rules
+
+    resolved = resolve_rules(args.platform, args.rules_url)
+    if args.rules_url and not args.quiet:
+        print(resolved.message, file=sys.stderr)
+    return resolved.rules
+
+
+def selected_ids(rules: RuleSet, text: str) -> list[str] | None:
+    if text == "default":
+        return None
+    if text == "all":
+        return rules.ids()
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    for setting_id in ids:
+        rules.setting(setting_id)  # raises RulesError naming the known ids
+    return ids
+
+
+def read_cookies(path: str | None) -> list[dict[str, Any]]:
+    if path is None:
+        return []
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        cookies = json.loads(text)
+    except OSError as error:
+        raise UsageError(f"cannot read the cookies file {path}: {error.strerror}") from error
+    except json.JSONDecodeError as error:
+        raise UsageError(f"the cookies file {path} is not JSON: {error}") from error
+    return cookies
+
+
+def print_progress(event: ProgressEvent) -> None:
+    if event.step == "finished":
+        return
+    counter = f"[{event.done}/{event.total}]"
+    print(f"  {counter} {event.message}", file=sys.stderr, flush=True)

@@ -1,0 +1,60 @@
+"""The user's session: cookies as chrome.cookies.getAll returns them, kept to the platform's own domain.
+
+Cookies live only in memory: they go into an in-memory browser context and are never written to disk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SAME_SITE = {"no_restriction": "None", "lax": "Lax", "strict": "Strict"}
+
+
+class CookieError(ValueError):
+    """The cookies handed to a run are not in the shape the browser's cookies API gives."""
+
+
+def belongs_to(domain: str, cookie_domain: str) -> bool:
+    host = domain.lstrip(".").lower()
+    return host == cookie_domain or host.endswith("." + cookie_domain)
+
+
+def session_cookies(chrome_cookies: Any, cookie_domain: str) -> list[dict[str, Any]]:
+    """Playwright cookies for `cookie_domain` and its subdomains; every other cookie is dropped."""
+    if chrome_cookies is None:
+        return []
+    if not isinstance(chrome_cookies, list):
+        raise CookieError("cookies must be a list of cookie objects, as chrome.cookies.getAll returns")
+    kept = []
+    for index, cookie in enumerate(chrome_cookies):
+        if not isinstance(cookie, dict):
+            raise CookieError(f"cookie {index} is not an object")
+        name, value, domain = cookie.get("name"), cookie.get("value"), cookie.get("domain")
+        if not isinstance(name, str) or not name or not isinstance(value, str) or not isinstance(domain, str):
+            raise CookieError(f"cookie {index} needs a name, a value and a domain (strings)")
+        if not belongs_to(domain, cookie_domain):
+            continue
+        kept.append(_playwright_cookie(cookie, name, value, domain))
+    return kept
+
+
+def _playwright_cookie(cookie: dict[str, Any], name: str, value: str, domain: str) -> dict[str, Any]:
+    host_only = bool(cookie.get("hostOnly", not domain.startswith(".")))
+    converted: dict[str, Any] = {
+        "name": name,
+        "value": value,
+        # Playwright reads a leading dot as "this domain and its subdomains"
+        "domain": domain.lstrip(".") if host_only else "." + domain.lstrip("."),
+        "path": cookie.get("path") or "/",
+        "secure": bool(cookie.get("secure", True)),
+        "httpOnly": bool(cookie.get("httpOnly", False)),
+    }
+    same_site = SAME_SITE.get(str(cookie.get("sameSite", "unspecified")))
+    if same_site == "None" and not converted["secure"]:
+        same_site = "Lax"  # browsers reject SameSite=None without Secure
+    if same_site:
+        converted["sameSite"] = same_site
+    expires = cookie.get("expirationDate")
+    if isinstance(expires, int | float) and not cookie.get("session", False):
+        converted["expires"] = float(expires)
+    return converted

@@ -1,0 +1,55 @@
+"""The run report as a readable table, for people at a terminal."""
+
+from __future__ import annotations
+
+from native_host.report import RunReport
+from native_host.statuses import SettingStatus
+
+MARKS = {
+    SettingStatus.ALREADY_OK: "ok",
+    SettingStatus.CHANGED: "changed",
+    SettingStatus.WOULD_CHANGE: "to change",
+    SettingStatus.NOT_FOUND: "not found",
+    SettingStatus.AMBIGUOUS: "unsure: left alone",
+    SettingStatus.LOCKED: "locked by Pinterest",
+    SettingStatus.SAVE_FAILED: "save failed",
+    SettingStatus.VERIFY_FAILED: "did not stick",
+    SettingStatus.SKIPPED: "not reached",
+}
+
+
+def state_word(state: bool | None) -> str:
+    return {True: "on", False: "off", None: "-"}[state]
+
+
+def render_table(report: RunReport) -> str:
+    header = (
+        f"{report.platform.capitalize()} {report.mode}: {report.status} "
+        f"({len(report.results)} settings, {report.seconds:.1f} s, {report.page_loads} page loads)"
+    )
+    rows = [("Setting", "Wanted", "Before", "After", "Result")]
+    for result in report.results:
+        rows.append(
+            (
+                result.title,
+                state_word(result.desired),
+                state_word(result.before),
+                state_word(result.after),
+                MARKS[result.status],
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [header, ""]
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    notes = [f"- {r.title}: {r.message}" for r in report.results if r.status not in _QUIET and r.message]
+    if notes:
+        lines += ["", *notes]
+    if report.message:
+        lines += ["", report.message]
+    return "\n".join(lines)
+
+
+_QUIET = {SettingStatus.ALREADY_OK, SettingStatus.CHANGED, SettingStatus.WOULD_CHANGE}
