@@ -1,0 +1,29 @@
+"""Which extensions the host serves by default: the one place the ids are known.
+
+The Chrome-family id is fixed by the `key` in the extension's manifest; the extension keeps it in
+extension/extension-id.txt. Firefox identifies the add-on by its gecko id instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+EXTENSION_ID_FILE = Path(__file__).resolve().parent.parent / "extension" / "extension-id.txt"
+GECKO_ID = "optout@optout.invalid"
+
+_CHROME_ID = re.compile(r"^[a-p]{32}$")
+
+
+def is_chrome_extension_id(text: str) -> bool:
+    """A Chrome extension id is 32 letters from a to p."""
+    return bool(_CHROME_ID.match(text))
+
+
+def default_chrome_extension_id(path: Path = EXTENSION_ID_FILE) -> str | None:
+    """The extension's fixed id, or None when this copy of Optout has no extension next to it."""
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return text if is_chrome_extension_id(text) else None

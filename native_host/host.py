@@ -1,0 +1,412 @@
+"""The native messaging host: the process the browser starts (`python -m native_host.host ORIGIN`).
+
+It reads framed requests on stdin and writes framed replies on a private copy of stdout (docs/protocol.md).
+A `check` or `apply` runs the engine in a worker thread, so `cancel` and other requests are read while it goes
+on; its progress streams as `progress` replies. One run per platform at a time across every host process.
+
+Start-up is kept light for a quick `hello`: the engine, Playwright, the rules' schema validator and SQLite are
+imported only by the requests that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from native_host.errors import ErrorCode
+from native_host.framing import FrameTooLarge, FrameWriter, ReplyTooLarge, StreamClosed, claim_stdout, read_frame
+from native_host.paths import data_dir, host_install_dir
+from native_host.protocol import (
+    CAPABILITIES,
+    PROTOCOL_VERSION,
+    AllowedCallers,
+    Dispatcher,
+    MessageType,
+    ProtocolError,
+    Request,
+    caller_from_argv,
+    error_reply,
+    progress_reply,
+    result_reply,
+)
+from native_host.version import ENGINE_VERSION
+
+if TYPE_CHECKING:
+    from native_host.report import ProgressEvent, RunReport
+    from native_host.rules import RuleSet
+    from native_host.store import Store
+
+HOST_VERSION = ENGINE_VERSION
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+CALLERS_FILENAME = "callers.json"
+SHUTDOWN_SECONDS = 20.0  # how long a cancelled run may take to close its browser when the browser goes away
+
+RunFunction = Callable[
+    [str, "RuleSet", list[dict[str, Any]], list[str], Callable[["ProgressEvent"], None], threading.Event], "RunReport"
+]
+"""(mode, rules, cookies, setting ids, on_progress, cancel) -> RunReport"""
+
+
+def run_engine(
+    mode: str,
+    rules: RuleSet,
+    cookies: list[dict[str, Any]],
+    settings: list[str],
+    on_progress: Callable[[ProgressEvent], None],
+    cancel: threading.Event,
+) -> RunReport:
+    """The one place the host reaches the engine (imported here, not at start-up: it brings in Playwright)."""
+    from native_host import engine
+    from native_host.site_map import site_map_from_env
+
+    run = engine.apply if mode == "apply" else engine.check
+    options = engine.RunOptions(site_map=site_map_from_env())
+    return run(rules, cookies, settings, options, on_progress, cancel)
+
+
+# ---- rules ---------------------------------------------------------------------------------------------------
+
+
+def known_platforms() -> list[str]:
+    return sorted(path.stem for path in RULES_DIR.glob("*.json") if path.stem != "schema")
+
+
+def peek_rules_version(platform: str, base: Path) -> tuple[str, str]:
+    """(version, source) of the rules a run would use, read without verifying them: `hello` must stay fast.
+
+    Runs verify the rules before using them (own_rules).
+    """
+    versions: list[tuple[tuple[int, ...], str, str]] = []
+    for path, source in (
+        (base / "rules_cache" / f"{platform}.bundle.json", "cache"),
+        (RULES_DIR / f"{platform}.json", "shipped"),
+    ):
+        try:
+            version = json.loads(path.read_bytes())["version"]
+            versions.append((tuple(int(part) for part in version.split(".")), version, source))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    if not versions:
+        return "", "shipped"
+    _, version, source = max(versions)
+    return version, source
+
+
+def own_rules(platform: str, base: Path) -> tuple[RuleSet, str]:
+    """The host's verified copy: the last good bundle from the service when newer than the shipped rules."""
+    from native_host.rules import RulesError, load_shipped_rules
+    from native_host.rules_client import load_cached_rules, load_trusted_keys
+    from native_host.version import parse_version
+
+    shipped = load_shipped_rules(platform)
+    try:
+        cached = load_cached_rules(platform, load_trusted_keys(base), base)
+    except RulesError:
+        cached = None
+    if cached is not None and parse_version(cached.version) > parse_version(shipped.version):
+        return cached, "cache"
+    return shipped, "shipped"
+
+
+def bundle_rules(platform: str, bundle: dict[str, Any], base: Path) -> RuleSet:
+    """The rules in a signed bundle the extension handed over; ProtocolError rules_refused when it fails."""
+    from native_host.rules import RulesError
+    from native_host.rules_client import load_trusted_keys, rules_from_envelope
+
+    try:
+        return rules_from_envelope(bundle, load_trusted_keys(base), platform)
+    except (RulesError, ValueError, KeyError, TypeError) as error:
+        raise ProtocolError(ErrorCode.RULES_REFUSED, f"The rules bundle was refused: {error}") from None
+
+
+def allowed_callers(base: Path) -> AllowedCallers:
+    """The extensions `optout install` set this host up for; the project's own ids when it was never installed."""
+    path = host_install_dir(base) / CALLERS_FILENAME
+    try:
+        return AllowedCallers.from_json(json.loads(path.read_bytes()))
+    except FileNotFoundError:
+        return AllowedCallers.defaults()
+    except (OSError, ValueError):
+        return AllowedCallers(frozenset(), frozenset())  # a damaged list serves nobody rather than everybody
+
+
+# ---- runs ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActiveRun:
+    request: Request
+    platform: str
+    cancel: threading.Event
+    thread: threading.Thread
+
+
+class Host:
+    """Answers requests. `send` writes one reply; `run_function` reaches the engine (a fake only in unit tests)."""
+
+    def __init__(
+        self,
+        send: Callable[[dict[str, Any]], None],
+        *,
+        caller_allowed: bool = True,
+        run_function: RunFunction = run_engine,
+        base: Path | None = None,
+    ) -> None:
+        self._send_raw = send
+        self._run_function = run_function
+        self._base = base
+        self._store: Store | None = None
+        self._runs: dict[str, ActiveRun] = {}
+        self._runs_lock = threading.Lock()
+        handlers = {
+            MessageType.HELLO: self.hello,
+            MessageType.RULES: self.rules,
+            MessageType.CHECK: self.start_run,
+            MessageType.APPLY: self.start_run,
+            MessageType.CANCEL: self.cancel,
+            MessageType.STATUS: self.status,
+            MessageType.HISTORY: self.history,
+        }
+        self.dispatcher = Dispatcher(handlers, self.send, caller_allowed=caller_allowed)
+
+    @property
+    def base(self) -> Path:
+        if self._base is None:
+            self._base = data_dir()
+        return self._base
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from native_host.paths import history_db_path
+            from native_host.store import Store
+
+            self._store = Store(history_db_path(self.base))
+        return self._store
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Send one reply; one that would be over the browser's limit becomes an `internal` error instead."""
+        try:
+            self._send_raw(message)
+        except ReplyTooLarge as error:
+            self._send_raw(error_reply(message.get("id"), message.get("type"), ErrorCode.INTERNAL, str(error)))
+
+    # ---- simple requests -------------------------------------------------------------------------------------
+
+    def hello(self, request: Request) -> dict[str, Any]:
+        platforms = {}
+        for platform in known_platforms():
+            version, source = peek_rules_version(platform, self.base)
+            platforms[platform] = {"rules_version": version, "rules_source": source}
+        return {
+            "protocol": PROTOCOL_VERSION,
+            "host_version": HOST_VERSION,
+            "engine_version": ENGINE_VERSION,
+            "platforms": platforms,
+            "capabilities": list(CAPABILITIES),
+        }
+
+    def rules(self, request: Request) -> dict[str, Any]:
+        platform = self._known_platform(request.params["platform"])
+        rules, source = self._own_rules(platform)
+        path = RULES_DIR / f"{platform}.json"
+        document = json.loads(path.read_bytes()) if source == "shipped" else self._cached_document(platform)
+        return {"platform": platform, "version": rules.version, "source": source, "rules": document}
+
+    def _cached_document(self, platform: str) -> dict[str, Any]:
+        import base64
+
+        envelope = json.loads((self.base / "rules_cache" / f"{platform}.bundle.json").read_bytes())
+        return json.loads(base64.b64decode(envelope["bundle"]))
+
+    def status(self, request: Request) -> dict[str, Any]:
+        platform = self._known_platform(request.params["platform"])
+        return self.store.last_states(platform)
+
+    def history(self, request: Request) -> dict[str, Any]:
+        from native_host.framing import MAX_REPLY_BYTES, encode_message
+
+        params = request.params
+        runs, total = self.store.runs(params["page"], params["page_size"], params["platform"])
+        data = {"runs": runs, "page": params["page"], "page_size": params["page_size"], "total": total}
+        data["truncated"] = False
+        while runs and len(encode_message(result_reply(request, data))) > MAX_REPLY_BYTES:
+            runs.pop()
+            data["truncated"] = True
+        return data
+
+    def cancel(self, request: Request) -> dict[str, Any]:
+        with self._runs_lock:
+            active = self._runs.get(request.params["run"])
+        if active is None:
+            raise ProtocolError(ErrorCode.NOT_RUNNING, f"No run '{request.params['run']}' is going on in this host.")
+        active.cancel.set()
+        return {"cancelled": True}
+
+    def _known_platform(self, platform: str) -> str:
+        if platform not in known_platforms():
+            known = ", ".join(known_platforms())
+            raise ProtocolError(ErrorCode.UNKNOWN_PLATFORM, f"No rules for '{platform}'. Known platforms: {known}.")
+        return platform
+
+    def _own_rules(self, platform: str) -> tuple[RuleSet, str]:
+        from native_host.rules import RulesError
+
+        try:
+            return own_rules(platform, self.base)
+        except RulesError as error:
+            raise ProtocolError(ErrorCode.RULES_REFUSED, str(error)) from None
+
+    # ---- check and apply -------------------------------------------------------------------------------------
+
+    def start_run(self, request: Request) -> None:
+        from native_host.cookies import belongs_to
+        from native_host.rules import RulesError
+        from native_host.store import RunLock
+
+        params = request.params
+        platform = self._known_platform(params["platform"])
+        if params["bundle"] is not None:
+            rules, source = bundle_rules(platform, params["bundle"], self.base), "bundle"
+        else:
+            rules, source = self._own_rules(platform)
+        try:
+            rules.select(params["settings"])
+        except RulesError as error:
+            raise ProtocolError(ErrorCode.UNKNOWN_SETTING, str(error)) from None
+        cookies = [cookie for cookie in params["cookies"] if belongs_to(cookie["domain"], rules.cookie_domain)]
+        lock = RunLock(platform, _locks_dir(self.base))
+        with self._runs_lock:
+            if request.id in self._runs:
+                raise ProtocolError(ErrorCode.BAD_REQUEST, f"A request with id '{request.id}' is still running.")
+            if any(active.platform == platform for active in self._runs.values()) or not lock.acquire():
+                raise ProtocolError(ErrorCode.BUSY, f"A {rules.name} run is already going on.")
+            try:
+                self.store.mark_interrupted(platform)
+                run_id = self.store.start_run(
+                    platform=platform,
+                    mode=str(request.type),
+                    settings=list(params["settings"]),
+                    rules_version=rules.version,
+                    rules_source=source,
+                    engine_version=ENGINE_VERSION,
+                    request_id=request.id,
+                )
+            except BaseException:
+                lock.release()
+                raise
+            cancel = threading.Event()
+            thread = threading.Thread(
+                target=self._run,
+                args=(request, rules, source, cookies, run_id, cancel, lock),
+                name=f"run-{request.id}",
+                daemon=True,
+            )
+            self._runs[request.id] = ActiveRun(request, platform, cancel, thread)
+        thread.start()
+        return None
+
+    def _run(
+        self,
+        request: Request,
+        rules: RuleSet,
+        source: str,
+        cookies: list[dict[str, Any]],
+        run_id: int,
+        cancel: threading.Event,
+        lock: Any,
+    ) -> None:
+        from native_host.report import RunReport
+        from native_host.statuses import RunStatus
+
+        def on_progress(event: ProgressEvent) -> None:
+            try:
+                self.send(progress_reply(request, event.to_json()))
+            except StreamClosed:
+                cancel.set()  # nobody is listening any more
+
+        try:
+            try:
+                report = self._run_function(
+                    str(request.type), rules, cookies, list(request.params["settings"]), on_progress, cancel
+                )
+            except Exception as error:  # a bug in the engine: keep a receipt and answer, never die
+                report = RunReport(
+                    str(request.type), rules.platform, RunStatus.FAILED, message=f"Internal error: {error}"
+                )
+                self.store.finish_run(run_id, report)
+                self.send(error_reply(request.id, str(request.type), ErrorCode.INTERNAL, report.message))
+                return
+            self.store.finish_run(run_id, report)
+            self.send(result_reply(request, {**report.to_json(), "run_id": run_id, "rules_source": source}))
+        except StreamClosed:
+            pass
+        finally:
+            with self._runs_lock:
+                self._runs.pop(request.id, None)
+            lock.release()
+
+    def active_runs(self) -> list[str]:
+        with self._runs_lock:
+            return list(self._runs)
+
+    def shut_down(self, timeout: float = SHUTDOWN_SECONDS) -> None:
+        """Cancel every run and wait (bounded) for each to close its browser."""
+        with self._runs_lock:
+            runs = list(self._runs.values())
+        for active in runs:
+            active.cancel.set()
+        for active in runs:
+            active.thread.join(timeout)
+
+
+def _locks_dir(base: Path) -> Path:
+    from native_host.paths import locks_dir
+
+    return locks_dir(base)
+
+
+# ---- the process ---------------------------------------------------------------------------------------------
+
+
+def serve(stdin: BinaryIO, writer: FrameWriter, host: Host) -> int:
+    """Read and answer frames until the stream ends; then cancel any run and return 0."""
+    try:
+        while True:
+            try:
+                body = read_frame(stdin)
+            except FrameTooLarge as error:
+                host.dispatcher.too_large(str(error))
+                continue
+            host.dispatcher.handle_frame(body)
+    except StreamClosed:
+        pass
+    finally:
+        host.shut_down()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The browser starts the host with the caller's origin (Chrome) or manifest path and add-on id (Firefox)."""
+    args = sys.argv[1:] if argv is None else argv
+    frames = claim_stdout()
+    writer = FrameWriter(frames)
+    base = data_dir()
+    caller = caller_from_argv(args)
+    host = Host(writer.send, caller_allowed=allowed_callers(base).allows(caller), base=base)
+    try:
+        return serve(sys.stdin.buffer, writer, host)
+    finally:
+        try:
+            frames.close()
+        except OSError:
+            pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

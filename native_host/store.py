@@ -1,0 +1,387 @@
+"""The history of runs (the receipts): SQLite in the data directory, one row per run and per setting result.
+
+A run is written as `running` when it starts and completed when it ends, each in one transaction (WAL mode), so
+a host killed in the middle leaves a readable database; such a run is shown as `interrupted` because the process
+that owned it is gone. Cookies are never written here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from native_host.paths import history_db_path, locks_dir
+from native_host.report import RunReport
+from native_host.statuses import RunStatus
+
+SCHEMA_VERSION = 1
+RUNNING = "running"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id TEXT,
+    platform TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    settings_requested TEXT NOT NULL DEFAULT '[]',
+    rules_version TEXT NOT NULL DEFAULT '',
+    rules_source TEXT NOT NULL DEFAULT '',
+    engine_version TEXT NOT NULL DEFAULT '',
+    browser TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    seconds REAL,
+    page_loads INTEGER,
+    browser_launches INTEGER,
+    clicks INTEGER,
+    pid INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_platform ON runs (platform, id);
+CREATE TABLE IF NOT EXISTS results (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    setting_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    desired INTEGER NOT NULL,
+    before INTEGER,
+    after INTEGER,
+    verified INTEGER NOT NULL,
+    wording TEXT,
+    page TEXT,
+    message TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    checked_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, position)
+);
+CREATE INDEX IF NOT EXISTS results_by_setting ON results (setting_id, run_id);
+"""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def process_is_alive(pid: int) -> bool:
+    """True while a process with this id exists (a zombie counts until its parent reaps it)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        ctypes.windll.kernel32.CloseHandle(handle)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _bool_or_none(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _int_or_none(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+class Store:
+    """The history database. Each method opens its own connection, so threads may share one Store."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else history_db_path()
+        self._create()
+
+    def _create(self) -> None:
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        if os.name == "posix":
+            os.chmod(self.path, 0o600)
+        with self._connect() as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(_SCHEMA)
+            connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            yield connection
+        finally:
+            connection.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    # ---- writing -----------------------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        *,
+        platform: str,
+        mode: str,
+        settings: list[str],
+        rules_version: str,
+        rules_source: str,
+        engine_version: str,
+        request_id: str | None = None,
+    ) -> int:
+        """Record a run as `running` owned by this process; returns its id."""
+        with self._transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO runs (request_id, platform, mode, status, settings_requested, rules_version,"
+                " rules_source, engine_version, started_at, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    request_id,
+                    platform,
+                    mode,
+                    RUNNING,
+                    json.dumps(settings),
+                    rules_version,
+                    rules_source,
+                    engine_version,
+                    utc_now(),
+                    os.getpid(),
+                ),
+            )
+            return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, report: RunReport) -> None:
+        """Complete a run with its report, results included, in one transaction."""
+        finished_at = utc_now()
+        with self._transaction() as connection:
+            connection.execute(
+                "UPDATE runs SET status = ?, message = ?, rules_version = COALESCE(NULLIF(?, ''), rules_version),"
+                " engine_version = COALESCE(NULLIF(?, ''), engine_version), browser = ?, finished_at = ?,"
+                " seconds = ?, page_loads = ?, browser_launches = ?, clicks = ? WHERE id = ?",
+                (
+                    str(report.status),
+                    report.message,
+                    report.rules_version,
+                    report.engine_version,
+                    report.browser,
+                    finished_at,
+                    round(report.seconds, 3),
+                    report.page_loads,
+                    report.browser_launches,
+                    report.clicks,
+                    run_id,
+                ),
+            )
+            connection.execute("DELETE FROM results WHERE run_id = ?", (run_id,))
+            connection.executemany(
+                "INSERT INTO results (run_id, position, setting_id, title, status, desired, before, after, verified,"
+                " wording, page, message, seconds, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        run_id,
+                        position,
+                        result.id,
+                        result.title,
+                        str(result.status),
+                        int(result.desired),
+                        _int_or_none(result.before),
+                        _int_or_none(result.after),
+                        int(result.verified),
+                        result.wording,
+                        result.page,
+                        result.message,
+                        round(result.seconds, 3),
+                        finished_at,
+                    )
+                    for position, result in enumerate(report.results)
+                ],
+            )
+
+    def mark_interrupted(self, platform: str) -> int:
+        """Mark `running` runs of this platform whose process is gone as interrupted; returns how many.
+
+        Called by the holder of the platform's run lock, which proves no other live run exists.
+        """
+        with self._transaction() as connection:
+            rows = connection.execute(
+                "SELECT id, pid FROM runs WHERE platform = ? AND status = ?", (platform, RUNNING)
+            ).fetchall()
+            stale = [row["id"] for row in rows if not (row["pid"] == os.getpid() or process_is_alive(row["pid"]))]
+            connection.executemany(
+                "UPDATE runs SET status = ?, message = ? WHERE id = ?",
+                [(str(RunStatus.INTERRUPTED), _INTERRUPTED_MESSAGE, run_id) for run_id in stale],
+            )
+            return len(stale)
+
+    # ---- reading -----------------------------------------------------------------------------------------
+
+    def runs(self, page: int = 1, page_size: int = 20, platform: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        """One page of runs, newest first, each with its results; and how many runs there are in all."""
+        where, args = ("WHERE platform = ?", [platform]) if platform else ("", [])
+        with self._connect() as connection:
+            total = connection.execute(f"SELECT COUNT(*) FROM runs {where}", args).fetchone()[0]
+            rows = connection.execute(
+                f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                [*args, page_size, (page - 1) * page_size],
+            ).fetchall()
+            runs = [self._run_json(connection, row) for row in rows]
+        return runs, int(total)
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        with self._connect() as connection:
+            row = connection.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+            return None if row is None else self._run_json(connection, row)
+
+    def last_states(self, platform: str) -> dict[str, Any]:
+        """The last known state of each setting of a platform, and the last run (the `status` reply)."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT results.* FROM results JOIN runs ON runs.id = results.run_id"
+                " WHERE runs.platform = ? ORDER BY results.run_id ASC, results.position ASC",
+                (platform,),
+            ).fetchall()
+            last = connection.execute(
+                "SELECT * FROM runs WHERE platform = ? ORDER BY id DESC LIMIT 1", (platform,)
+            ).fetchone()
+            last_run = None if last is None else self._run_json(connection, last)
+        settings: dict[str, Any] = {}
+        for row in rows:
+            state = row["after"] if row["after"] is not None else row["before"]
+            if state is None and row["setting_id"] in settings:
+                continue  # a run that could not read the control does not erase what an earlier run saw
+            settings[row["setting_id"]] = {
+                "state": _bool_or_none(state),
+                "status": row["status"],
+                "checked_at": row["checked_at"],
+            }
+        return {"platform": platform, "settings": settings, "last_run": last_run}
+
+    def _run_json(self, connection: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+        status = row["status"]
+        message = row["message"]
+        if status == RUNNING and not process_is_alive(row["pid"]):
+            status, message = str(RunStatus.INTERRUPTED), _INTERRUPTED_MESSAGE
+        results = connection.execute(
+            "SELECT * FROM results WHERE run_id = ? ORDER BY position", (row["id"],)
+        ).fetchall()
+        return {
+            "run_id": row["id"],
+            "request_id": row["request_id"],
+            "platform": row["platform"],
+            "mode": row["mode"],
+            "status": status,
+            "message": message,
+            "settings_requested": json.loads(row["settings_requested"]),
+            "rules_version": row["rules_version"],
+            "rules_source": row["rules_source"],
+            "engine_version": row["engine_version"],
+            "browser": row["browser"],
+            "started_at": row["started_at"],
+            "finished_at": row["finished_at"],
+            "seconds": row["seconds"],
+            "page_loads": row["page_loads"],
+            "browser_launches": row["browser_launches"],
+            "clicks": row["clicks"],
+            "results": [
+                {
+                    "id": result["setting_id"],
+                    "title": result["title"],
+                    "status": result["status"],
+                    "desired": bool(result["desired"]),
+                    "before": _bool_or_none(result["before"]),
+                    "after": _bool_or_none(result["after"]),
+                    "verified": bool(result["verified"]),
+                    "wording": result["wording"],
+                    "page": result["page"],
+                    "message": result["message"],
+                    "seconds": result["seconds"],
+                    "checked_at": result["checked_at"],
+                }
+                for result in results
+            ],
+        }
+
+
+_INTERRUPTED_MESSAGE = "The run stopped before it finished: Optout was closed or crashed. Run it again."
+
+
+class RunLock:
+    """One run per platform across every host process: an exclusive lock on a file in the data directory.
+
+    The operating system releases the lock when the process dies, even by SIGKILL.
+    """
+
+    def __init__(self, platform: str, directory: Path | None = None) -> None:
+        self.path = (directory or locks_dir()) / f"{platform}.lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock without waiting; False when another run holds it."""
+        if self._fd is not None:
+            return False
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _lock_fd(fd)
+        except OSError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            _unlock_fd(fd)
+        finally:
+            os.close(fd)
+
+
+def _lock_fd(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock_fd(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
