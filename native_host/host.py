@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from native_host.errors import ErrorCode
 from native_host.framing import FrameTooLarge, FrameWriter, ReplyTooLarge, StreamClosed, claim_stdout, read_frame
-from native_host.paths import data_dir, host_install_dir
+from native_host.paths import callers_path, data_dir
 from native_host.protocol import (
     CAPABILITIES,
     PROTOCOL_VERSION,
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 HOST_VERSION = ENGINE_VERSION
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-CALLERS_FILENAME = "callers.json"
 SHUTDOWN_SECONDS = 20.0  # how long a cancelled run may take to close its browser when the browser goes away
 
 RunFunction = Callable[
@@ -126,7 +125,7 @@ def bundle_rules(platform: str, bundle: dict[str, Any], base: Path) -> RuleSet:
 
 def allowed_callers(base: Path) -> AllowedCallers:
     """The extensions `optout install` set this host up for; the project's own ids when it was never installed."""
-    path = host_install_dir(base) / CALLERS_FILENAME
+    path = callers_path(base)
     try:
         return AllowedCallers.from_json(json.loads(path.read_bytes()))
     except FileNotFoundError:

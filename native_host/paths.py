@@ -40,3 +40,8 @@ def locks_dir(base: Path | None = None) -> Path:
 def host_install_dir(base: Path | None = None) -> Path:
     """Where `optout install` puts the launcher, the list of served extensions and (on Windows) the manifests."""
     return (base or data_dir()) / "native-host"
+
+
+def callers_path(base: Path | None = None) -> Path:
+    """The extensions the installed host serves (written by `optout install`)."""
+    return host_install_dir(base) / "callers.json"

@@ -1,0 +1,131 @@
+"""`optout install`, `optout uninstall` and `optout doctor`: set up, remove and check the native messaging host."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from native_host.exit_codes import ExitCode
+from native_host.extension_ids import default_chrome_extension_id, is_chrome_extension_id
+from native_host.install import (
+    BROWSERS,
+    Diagnosis,
+    InstallError,
+    current_system,
+    diagnose,
+    install,
+    launcher_path,
+    select_browsers,
+    uninstall,
+)
+from native_host.paths import DATA_DIR_ENV, data_dir, host_install_dir
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    text = "Set up the native messaging host so the Optout extension can reach it."
+    parser = subparsers.add_parser("install", help=text, description=text)
+    _add_browser_argument(parser)
+    parser.add_argument(
+        "--extension-id",
+        metavar="ID",
+        help="the Chrome extension id to serve (default: the id in extension/extension-id.txt)",
+    )
+    parser.set_defaults(run=run_install)
+
+    text = "Remove the native messaging host's manifests and launcher."
+    parser = subparsers.add_parser("uninstall", help=text, description=text)
+    _add_browser_argument(parser)
+    parser.set_defaults(run=run_uninstall)
+
+    text = "Show where the host is installed and check that each browser's manifest starts a host that answers."
+    parser = subparsers.add_parser("doctor", help=text, description=text)
+    _add_browser_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.set_defaults(run=run_doctor)
+
+
+def _add_browser_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--browser",
+        action="append",
+        choices=list(BROWSERS),
+        help="only this browser (repeat for several; default: all of them)",
+    )
+
+
+def run_install(args: argparse.Namespace) -> int:
+    extension_id = args.extension_id or default_chrome_extension_id()
+    if extension_id is None:
+        print("No extension id known: pass --extension-id with your extension's id.", file=sys.stderr)
+        return ExitCode.USAGE
+    if not is_chrome_extension_id(extension_id):
+        print(f"'{extension_id}' is not a Chrome extension id (32 letters from a to p).", file=sys.stderr)
+        return ExitCode.USAGE
+    system = current_system()
+    try:
+        locations = install(
+            select_browsers(args.browser),
+            extension_id,
+            system=system,
+            home=Path.home(),
+            base=data_dir(),
+            data_dir_setting=os.environ.get(DATA_DIR_ENV),
+        )
+    except (InstallError, OSError) as error:
+        print(f"Install failed: {error}", file=sys.stderr)
+        return ExitCode.FAILED
+    print(f"Host launcher: {launcher_path(system, host_install_dir(data_dir()))}")
+    for location in locations:
+        where = f"{location.manifest}" + (f" (registry HKCU\\{location.registry_key})" if location.registry_key else "")
+        print(f"{location.browser.name}: {where}")
+    print(f"Serving extension {extension_id}. Run 'optout doctor' to check each browser.")
+    return ExitCode.ALL_DONE
+
+
+def run_uninstall(args: argparse.Namespace) -> int:
+    try:
+        removed = uninstall(select_browsers(args.browser), system=current_system(), home=Path.home(), base=data_dir())
+    except (InstallError, OSError) as error:
+        print(f"Uninstall failed: {error}", file=sys.stderr)
+        return ExitCode.FAILED
+    for path in removed:
+        print(f"Removed {path}")
+    if not removed:
+        print("Nothing to remove: the host was not installed.")
+    return ExitCode.ALL_DONE
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    findings = diagnose(select_browsers(args.browser), system=current_system(), home=Path.home(), base=data_dir())
+    if args.json:
+        print(json.dumps([_finding_json(finding) for finding in findings], indent=2))
+    else:
+        for finding in findings:
+            mark = "ok  " if finding.ok else ("--  " if not finding.installed else "FAIL")
+            print(f"{mark} {finding.browser.name}: {finding.manifest}")
+            print(f"     {finding.message}" + (f" in {finding.seconds * 1000:.0f} ms" if finding.ok else ""))
+            if finding.host_path:
+                print(f"     host: {finding.host_path}; serves {', '.join(finding.callers)}")
+    installed = [finding for finding in findings if finding.installed]
+    if not installed:
+        if not args.json:
+            print("The host is not installed for any browser. Run 'optout install'.")
+        return ExitCode.FAILED
+    return ExitCode.ALL_DONE if all(finding.ok for finding in installed) else ExitCode.FAILED
+
+
+def _finding_json(finding: Diagnosis) -> dict[str, object]:
+    return {
+        "browser": finding.browser.key,
+        "manifest": str(finding.manifest),
+        "installed": finding.installed,
+        "ok": finding.ok,
+        "message": finding.message,
+        "host": finding.host_path,
+        "callers": list(finding.callers),
+        "hello": finding.hello,
+        "seconds": None if finding.seconds is None else round(finding.seconds, 3),
+    }
