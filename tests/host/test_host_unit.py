@@ -1,0 +1,238 @@
+"""The host's request handling, in process. Runs use a stand-in for the engine here only, to control timing;
+tests/host/test_host_runs.py runs the real engine on the replica."""
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from native_host.framing import MAX_REPLY_BYTES, encode_message
+from native_host.host import Host
+from native_host.paths import locks_dir
+from native_host.report import ProgressEvent, RunReport, SettingResult
+from native_host.rules import load_shipped_rules
+from native_host.statuses import RunStatus, SettingStatus
+from native_host.store import RunLock
+
+COOKIES = [
+    {"name": "_pinterest_sess", "value": "secret-session", "domain": ".pinterest.com"},
+    {"name": "other", "value": "elsewhere", "domain": ".example.com"},
+]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self.condition = threading.Condition()
+
+    def __call__(self, message: dict[str, Any]) -> None:
+        encode_message(message)  # every reply must be JSON
+        with self.condition:
+            self.messages.append(message)
+            self.condition.notify_all()
+
+    def wait_for(self, predicate, timeout: float = 5.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        with self.condition:
+            while True:
+                for message in self.messages:
+                    if predicate(message):
+                        return message
+                remaining = deadline - time.monotonic()
+                assert remaining > 0, f"not seen; got {self.messages}"
+                self.condition.wait(remaining)
+
+    def final(self, request_id: str) -> dict[str, Any]:
+        return self.wait_for(lambda m: m["id"] == request_id and m["event"] in ("result", "error"))
+
+
+class SlowEngine:
+    """Stands in for the engine: reports progress, then waits until cancelled (or `release` is set)."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.calls: list[tuple[str, list[dict], list[str]]] = []
+
+    def __call__(self, mode, rules, cookies, settings, on_progress, cancel) -> RunReport:
+        self.calls.append((mode, cookies, settings))
+        on_progress(ProgressEvent("launching", "Starting", total=1))
+        self.started.set()
+        while not cancel.is_set() and not self.release.is_set():
+            time.sleep(0.01)
+        status = RunStatus.CANCELLED if cancel.is_set() else RunStatus.DONE
+        result = SettingResult(
+            "pinterest.genai.canvas_training", "AI training", SettingStatus.CHANGED, False, True, False, True
+        )
+        return RunReport(mode, rules.platform, status, [result], message=str(status), rules_version=rules.version)
+
+
+@pytest.fixture()
+def setup(tmp_path: Path):
+    recorder, engine = Recorder(), SlowEngine()
+    host = Host(recorder, run_function=engine, base=tmp_path)
+    yield host, recorder, engine
+    engine.release.set()
+    host.shut_down(5)
+
+
+def handle(host: Host, message: dict[str, Any]) -> None:
+    host.dispatcher.handle_frame(encode_message(message))
+
+
+def apply(request_id: str, **extra: Any) -> dict[str, Any]:
+    return {"id": request_id, "type": "apply", "platform": "pinterest", "cookies": COOKIES, **extra}
+
+
+def test_a_run_streams_progress_then_its_result_and_is_kept_in_history(setup) -> None:
+    host, recorder, engine = setup
+    handle(host, apply("r1"))
+    assert engine.started.wait(5)
+    progress = recorder.wait_for(lambda m: m["event"] == "progress")
+    assert progress["id"] == "r1" and progress["type"] == "apply" and progress["data"]["step"] == "launching"
+    engine.release.set()
+    result = recorder.final("r1")
+    assert result["event"] == "result" and result["data"]["status"] == "done"
+    assert result["data"]["rules_source"] == "shipped"
+    mode, cookies, settings = engine.calls[0]
+    assert mode == "apply" and [c["value"] for c in cookies] == ["secret-session"] and settings == []
+    handle(host, {"id": "h", "type": "history"})
+    runs = recorder.final("h")["data"]["runs"]
+    assert [(run["run_id"], run["status"]) for run in runs] == [(result["data"]["run_id"], "done")]
+    handle(host, {"id": "s", "type": "status", "platform": "pinterest"})
+    status = recorder.final("s")["data"]
+    assert status["settings"]["pinterest.genai.canvas_training"]["state"] is False
+
+
+def test_second_run_is_busy_and_cancel_ends_the_first_as_cancelled(setup) -> None:
+    host, recorder, engine = setup
+    handle(host, apply("r1"))
+    assert engine.started.wait(5)
+    handle(host, {"id": "r2", "type": "check", "platform": "pinterest", "cookies": []})
+    assert recorder.final("r2")["error"]["name"] == "busy"
+    handle(host, {"id": "c0", "type": "cancel", "run": "r2"})
+    assert recorder.final("c0")["error"]["name"] == "not_running"
+    handle(host, {"id": "c1", "type": "cancel", "run": "r1"})
+    assert recorder.final("c1")["data"] == {"cancelled": True}
+    assert recorder.final("r1")["data"]["status"] == "cancelled"
+    deadline = time.monotonic() + 5
+    while host.active_runs() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert host.active_runs() == []
+    engine.started.clear()
+    handle(host, apply("r3"))
+    assert engine.started.wait(5), "the platform stays locked after a cancelled run"
+
+
+def test_a_run_held_by_another_process_is_busy(setup, tmp_path: Path) -> None:
+    host, recorder, engine = setup
+    other = RunLock("pinterest", locks_dir(tmp_path))
+    assert other.acquire()
+    try:
+        handle(host, apply("r1"))
+        assert recorder.final("r1")["error"]["name"] == "busy"
+        assert engine.calls == []
+    finally:
+        other.release()
+
+
+@pytest.mark.parametrize(
+    "message, error",
+    [
+        (apply("r1", platform="myspace"), "unknown_platform"),
+        (apply("r1", settings=["pinterest.no_such_setting"]), "unknown_setting"),
+        (
+            apply("r1", bundle={"format": 1, "platform": "pinterest", "version": "1", "key_id": "0" * 16}),
+            "rules_refused",
+        ),
+        ({"id": "r1", "type": "rules", "platform": "myspace"}, "unknown_platform"),
+        ({"id": "r1", "type": "status", "platform": "myspace"}, "unknown_platform"),
+    ],
+)
+def test_refused_runs_never_reach_the_engine(setup, message: dict, error: str) -> None:
+    host, recorder, engine = setup
+    handle(host, message)
+    assert recorder.final("r1")["error"]["name"] == error
+    assert engine.calls == []
+
+
+def test_hello_and_rules(setup) -> None:
+    host, recorder, _ = setup
+    handle(host, {"id": "h", "type": "hello"})
+    hello = recorder.final("h")["data"]
+    rules = load_shipped_rules("pinterest")
+    assert hello["platforms"]["pinterest"] == {"rules_version": rules.version, "rules_source": "shipped"}
+    assert hello["protocol"] == 1 and "apply" in hello["capabilities"]
+    handle(host, {"id": "r", "type": "rules", "platform": "pinterest"})
+    data = recorder.final("r")["data"]
+    assert data["version"] == rules.version and data["rules"]["platform"] == "pinterest"
+
+
+def test_an_engine_bug_is_an_internal_error_and_a_failed_receipt(tmp_path: Path) -> None:
+    recorder = Recorder()
+
+    def broken(*args: Any) -> RunReport:
+        raise RuntimeError("engine exploded")
+
+    host = Host(recorder, run_function=broken, base=tmp_path)
+    handle(host, apply("r1"))
+    error = recorder.final("r1")["error"]
+    assert error["name"] == "internal" and "engine exploded" in error["message"]
+    host.shut_down(5)
+    handle(host, {"id": "h", "type": "history"})
+    assert recorder.final("h")["data"]["runs"][0]["status"] == "failed"
+
+
+def test_history_is_cut_to_fit_the_reply_limit(setup) -> None:
+    host, recorder, engine = setup
+    big = "x" * 300_000
+    for n in range(5):
+        run_id = host.store.start_run(
+            platform="pinterest",
+            mode="check",
+            settings=[],
+            rules_version="1",
+            rules_source="shipped",
+            engine_version="1",
+        )
+        host.store.finish_run(run_id, RunReport("check", "pinterest", RunStatus.DONE, message=big + str(n)))
+    handle(host, {"id": "h", "type": "history", "page_size": 5})
+    reply = recorder.final("h")
+    assert len(encode_message(reply)) <= MAX_REPLY_BYTES
+    assert reply["data"]["truncated"] is True and reply["data"]["total"] == 5
+    assert 1 <= len(reply["data"]["runs"]) < 5
+
+
+def test_a_reply_over_the_limit_becomes_an_internal_error(setup) -> None:
+    host, recorder, _ = setup
+    from native_host.framing import FrameWriter
+
+    class Sink:
+        def __init__(self) -> None:
+            self.data = b""
+
+        def write(self, data: bytes) -> None:
+            self.data += data
+
+        def flush(self) -> None:
+            pass
+
+    sink = Sink()
+    limited = Host(FrameWriter(sink).send, base=host.base)
+    limited.send({"id": "x", "type": "rules", "event": "result", "data": {"big": "y" * MAX_REPLY_BYTES}, "error": None})
+    from native_host.framing import decode_frames
+
+    [message] = decode_frames(sink.data)
+    assert message["id"] == "x" and message["error"]["name"] == "internal"
+
+
+def test_duplicate_request_is_not_a_second_run(setup) -> None:
+    host, recorder, engine = setup
+    handle(host, apply("r1"))
+    assert engine.started.wait(5)
+    handle(host, apply("r1"))
+    second = recorder.wait_for(lambda m: m["id"] == "r1" and m["event"] == "error")
+    assert second["error"]["name"] == "bad_request"
+    assert len(engine.calls) == 1

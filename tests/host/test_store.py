@@ -1,0 +1,114 @@
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+
+from native_host.paths import data_dir, history_db_path
+from native_host.report import RunReport, SettingResult
+from native_host.statuses import RunStatus, SettingStatus
+from native_host.store import RunLock, Store
+
+
+def report(status: RunStatus = RunStatus.DONE) -> RunReport:
+    return RunReport(
+        mode="apply",
+        platform="pinterest",
+        status=status,
+        message="Apply finished.",
+        rules_version="2026.11.22",
+        engine_version="1.0.0",
+        browser="Chromium",
+        seconds=3.21,
+        page_loads=2,
+        browser_launches=1,
+        clicks=1,
+        results=[
+            SettingResult("a", "Setting A", SettingStatus.CHANGED, False, before=True, after=False, verified=True),
+            SettingResult("b", "Setting B", SettingStatus.NOT_FOUND, False),
+        ],
+    )
+
+
+def start(store: Store, platform: str = "pinterest", mode: str = "apply") -> int:
+    return store.start_run(
+        platform=platform, mode=mode, settings=["a"], rules_version="v1", rules_source="shipped", engine_version="1"
+    )
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(10)
+    return child.pid
+
+
+def test_data_dir_and_database_are_owner_only(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("OPTOUT_DATA_DIR", str(tmp_path / "optout"))
+    store = Store(history_db_path())
+    assert stat.S_IMODE(os.stat(data_dir()).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    with sqlite3.connect(store.path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_run_is_running_then_complete_with_its_results(tmp_path) -> None:
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = start(store)
+    assert store.run(run_id)["status"] == "running"
+    store.finish_run(run_id, report())
+    run = store.run(run_id)
+    assert run["status"] == "done" and run["seconds"] == 3.21 and run["clicks"] == 1
+    assert run["settings_requested"] == ["a"]
+    assert [(r["id"], r["status"], r["before"], r["after"], r["verified"]) for r in run["results"]] == [
+        ("a", "changed", True, False, True),
+        ("b", "not_found", None, None, False),
+    ]
+
+
+def test_runs_are_paged_newest_first_and_filtered_by_platform(tmp_path) -> None:
+    store = Store(tmp_path / "h.sqlite3")
+    ids = [start(store, platform="pinterest" if n % 2 else "other") for n in range(7)]
+    page, total = store.runs(page=1, page_size=2)
+    assert total == 7 and [run["run_id"] for run in page] == ids[::-1][:2]
+    page, total = store.runs(page=2, page_size=2, platform="pinterest")
+    assert total == 3 and [run["run_id"] for run in page] == [ids[1]]
+    assert store.runs(page=9, page_size=2)[0] == []
+
+
+def test_status_keeps_the_last_known_state_of_each_setting(tmp_path) -> None:
+    store = Store(tmp_path / "h.sqlite3")
+    first = start(store)
+    store.finish_run(first, report())
+    second = start(store, mode="check")
+    later = report(RunStatus.LOGIN_REQUIRED)
+    later.results = [SettingResult("a", "Setting A", SettingStatus.SKIPPED, False)]
+    store.finish_run(second, later)
+    status = store.last_states("pinterest")
+    assert status["settings"]["a"]["state"] is False and status["settings"]["a"]["status"] == "changed"
+    assert status["settings"]["b"]["state"] is None
+    assert status["last_run"]["run_id"] == second and status["last_run"]["status"] == "login_required"
+    assert store.last_states("other") == {"platform": "other", "settings": {}, "last_run": None}
+
+
+def test_a_run_whose_process_died_reads_as_interrupted_and_is_marked_so_by_the_next_lock_holder(tmp_path) -> None:
+    store = Store(tmp_path / "h.sqlite3")
+    orphan = start(store)
+    live = start(store)
+    with sqlite3.connect(store.path) as connection:
+        connection.execute("UPDATE runs SET pid = ? WHERE id = ?", (dead_pid(), orphan))
+    assert store.run(orphan)["status"] == "interrupted"
+    assert store.run(live)["status"] == "running"
+    assert store.mark_interrupted("pinterest") == 1
+    with sqlite3.connect(store.path) as connection:
+        stored = dict(connection.execute("SELECT id, status FROM runs").fetchall())
+    assert stored == {orphan: "interrupted", live: "running"}
+
+
+def test_run_lock_is_exclusive_and_released(tmp_path) -> None:
+    first, second = RunLock("pinterest", tmp_path), RunLock("pinterest", tmp_path)
+    assert first.acquire()
+    assert not second.acquire()
+    assert RunLock("other", tmp_path).acquire()
+    first.release()
+    assert second.acquire()
+    second.release()
