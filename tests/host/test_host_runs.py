@@ -1,0 +1,180 @@
+"""Runs through the host process with the real engine and a real headless Chromium, on the replica."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from native_host.paths import locks_dir
+from native_host.store import RunLock
+from replica import ReplicaConfig, serve
+from tests.host.conftest import ROOT, HostProcess, descendants, host_env
+
+pytestmark = pytest.mark.browser
+
+STEPS = {"launching", "loading", "reading", "changing", "saving", "verifying", "setting_done", "finished"}
+SLOW = ReplicaConfig(faults=frozenset({"slow"}), slow_seconds=15.0)
+
+
+@pytest.fixture()
+def replica() -> Iterator[object]:
+    with serve(ReplicaConfig()) as server:
+        yield server
+
+
+@pytest.fixture()
+def slow_replica() -> Iterator[object]:
+    with serve(SLOW) as server:
+        yield server
+
+
+def env_for(tmp_path: Path, server: object) -> dict[str, str]:
+    return host_env(tmp_path, OPTOUT_SITE_MAP=f"https://www.pinterest.com={server.url}")
+
+
+def browsers_below(pid: int) -> list[int]:
+    return [child for child, name in descendants(pid) if "chrom" in name.lower()]
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def wait_for_step(host: HostProcess, request_id: str, step: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        message = host.recv(max(0.1, deadline - time.monotonic()))
+        assert message["id"] == request_id and message["event"] == "progress", message
+        if message["data"]["step"] == step:
+            return
+
+
+def files_containing(directory: Path, secrets: list[str]) -> list[str]:
+    found = []
+    for path in directory.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{path.name} holds {secret[:6]}..." for secret in secrets if secret.encode() in data]
+    return found
+
+
+def test_apply_through_the_host_changes_the_account_and_keeps_a_receipt_without_cookies(tmp_path, replica) -> None:
+    cookies = replica.store.new_session()
+    env = env_for(tmp_path, replica)
+    host = HostProcess(env)
+    try:
+        host.send({"id": "a1", "type": "apply", "platform": "pinterest", "cookies": cookies, "protocol": 1})
+        result, progress = host.recv_final("a1", timeout=60)
+        assert result["event"] == "result", result
+        report = result["data"]
+        assert report["status"] == "done", report["message"]
+        assert report["results"] and all(entry["status"] == "changed" for entry in report["results"])
+        assert {event["data"]["step"] for event in progress} <= STEPS
+        assert progress[-1]["data"]["step"] == "finished"
+        session = next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")
+        state = replica.store.state(session)
+        assert {entry["id"]: state[entry["id"]] for entry in report["results"]} == {
+            entry["id"]: entry["desired"] for entry in report["results"]
+        }
+        assert len(replica.store.writes(session)) == len(report["results"])
+
+        history = host.request({"id": "h", "type": "history"})["data"]
+        assert history["total"] == 1 and history["runs"][0]["run_id"] == report["run_id"]
+        assert history["runs"][0]["status"] == "done"
+        assert [entry["status"] for entry in history["runs"][0]["results"]] == [
+            entry["status"] for entry in report["results"]
+        ]
+        status = host.request({"id": "s", "type": "status", "platform": "pinterest"})["data"]
+        assert {entry["state"] for entry in status["settings"].values()} == {False}
+        assert host.finish() == 0
+        assert host.stray == []
+    finally:
+        host.close()
+    secrets = [cookie["value"] for cookie in cookies if len(cookie["value"]) >= 8]
+    assert secrets
+    assert files_containing(Path(env["OPTOUT_DATA_DIR"]), secrets) == []
+
+
+def test_busy_across_processes_and_cancel_closes_the_browser(tmp_path, slow_replica) -> None:
+    cookies = slow_replica.store.new_session()
+    env = env_for(tmp_path, slow_replica)
+    first, second = HostProcess(env), HostProcess(env)
+    try:
+        first.send({"id": "run", "type": "apply", "platform": "pinterest", "cookies": cookies})
+        wait_for_step(first, "run", "loading")
+        assert wait_until(lambda: browsers_below(first.proc.pid), 10), "no browser was started"
+
+        busy = second.request({"id": "other", "type": "apply", "platform": "pinterest", "cookies": cookies})
+        assert busy["error"]["name"] == "busy"
+        same = first.request({"id": "again", "type": "check", "platform": "pinterest", "cookies": cookies})
+        assert same["error"]["name"] == "busy"
+
+        started = time.monotonic()
+        first.send({"id": "stop", "type": "cancel", "run": "run"})
+        cancelled, _ = first.recv_final("stop", timeout=10)
+        assert cancelled["data"] == {"cancelled": True}
+        result, _ = first.recv_final("run", timeout=20)
+        assert result["data"]["status"] == "cancelled"
+        # The engine notices a cancel between steps; its wait for a page's controls (RunOptions.render_seconds,
+        # 10 s) does not look at it yet, so the bound here is that wait plus a margin.
+        assert time.monotonic() - started < 15
+        assert wait_until(lambda: not browsers_below(first.proc.pid), 10), "the browser outlived its run"
+
+        runs = second.request({"id": "h", "type": "history"})["data"]["runs"]
+        assert runs[0]["status"] == "cancelled"
+        assert first.finish() == 0 and second.finish() == 0
+        assert first.stray == [] and second.stray == []
+    finally:
+        first.close()
+        second.close()
+
+
+def test_sigkill_mid_run_leaves_a_readable_history_with_the_run_interrupted(tmp_path, slow_replica) -> None:
+    cookies = slow_replica.store.new_session()
+    env = env_for(tmp_path, slow_replica)
+    host = HostProcess(env)
+    children: list[int] = []
+    try:
+        host.send({"id": "doomed", "type": "apply", "platform": "pinterest", "cookies": cookies})
+        wait_for_step(host, "doomed", "loading")
+        children = [pid for pid, _ in descendants(host.proc.pid)]
+        os.kill(host.proc.pid, signal.SIGKILL)
+        host.proc.wait(10)
+    finally:
+        host.close()
+        wait_until(lambda: all(not Path(f"/proc/{pid}").exists() for pid in children), 5)
+        for pid in children:  # the driver and browser this test started, if they outlived their host
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    database = Path(env["OPTOUT_DATA_DIR"]) / "history.sqlite3"
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    exported = subprocess.run(
+        [sys.executable, "-m", "native_host", "history", "--json"],
+        capture_output=True,
+        timeout=30,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    runs = json.loads(exported.stdout)["runs"]
+    assert [(run["request_id"], run["status"]) for run in runs] == [("doomed", "interrupted")]
+
+    lock = RunLock("pinterest", locks_dir(Path(env["OPTOUT_DATA_DIR"])))
+    assert lock.acquire(), "the dead host's lock was not released"
+    lock.release()
