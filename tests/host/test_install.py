@@ -1,0 +1,179 @@
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from native_host.extension_ids import GECKO_ID
+from native_host.install import BROWSERS, SYSTEMS, diagnose, install, launcher_path, select_browsers, uninstall
+from native_host.paths import callers_path, host_install_dir
+from tests.host.conftest import ROOT, TEST_EXTENSION_ID, host_env
+
+NAME = "com.optout.host.json"
+EXPECTED_FOLDERS = {
+    "linux": {
+        "chrome": ".config/google-chrome/NativeMessagingHosts",
+        "chromium": ".config/chromium/NativeMessagingHosts",
+        "edge": ".config/microsoft-edge/NativeMessagingHosts",
+        "brave": ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+        "firefox": ".mozilla/native-messaging-hosts",
+    },
+    "darwin": {
+        "chrome": "Library/Application Support/Google/Chrome/NativeMessagingHosts",
+        "chromium": "Library/Application Support/Chromium/NativeMessagingHosts",
+        "edge": "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
+        "brave": "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+        "firefox": "Library/Application Support/Mozilla/NativeMessagingHosts",
+    },
+}
+EXPECTED_REGISTRY = {
+    "chrome": r"Software\Google\Chrome\NativeMessagingHosts\com.optout.host",
+    "chromium": r"Software\Chromium\NativeMessagingHosts\com.optout.host",
+    "edge": r"Software\Microsoft\Edge\NativeMessagingHosts\com.optout.host",
+    "brave": r"Software\BraveSoftware\Brave-Browser\NativeMessagingHosts\com.optout.host",
+    "firefox": r"Software\Mozilla\NativeMessagingHosts\com.optout.host",
+}
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_install_writes_each_browsers_manifest_and_a_launcher(tmp_path: Path, system: str) -> None:
+    home, base = tmp_path / "home", tmp_path / "data"
+    locations = install(
+        select_browsers(None),
+        TEST_EXTENSION_ID,
+        system=system,
+        home=home,
+        base=base,
+        python="/opt/py/bin/python3",
+        data_dir_setting=str(base),
+        write_registry=False,
+    )
+    launcher = launcher_path(system, host_install_dir(base))
+    assert [location.browser.key for location in locations] == list(BROWSERS)
+    for location in locations:
+        key = location.browser.key
+        if system == "win32":
+            assert location.manifest.parent.parent.parent == host_install_dir(base)
+            assert location.registry_key == EXPECTED_REGISTRY[key]
+        else:
+            assert location.manifest == home / EXPECTED_FOLDERS[system][key] / NAME
+            assert location.registry_key is None
+        document = json.loads(location.manifest.read_text())
+        assert document["name"] == "com.optout.host" and document["type"] == "stdio"
+        assert document["path"] == str(launcher)
+        if key == "firefox":
+            assert document["allowed_extensions"] == [GECKO_ID] and "allowed_origins" not in document
+        else:
+            assert document["allowed_origins"] == [f"chrome-extension://{TEST_EXTENSION_ID}/"]
+            assert "allowed_extensions" not in document
+    text = launcher.read_bytes().decode()
+    if system == "win32":
+        assert launcher.name.endswith(".bat")
+        assert '"/opt/py/bin/python3" -m native_host.host %*' in text and "\r\n" in text
+        assert f"OPTOUT_DATA_DIR={base}" in text
+    else:
+        assert text.startswith("#!/bin/sh\n")
+        assert 'exec /opt/py/bin/python3 -m native_host.host "$@"' in text
+        assert stat.S_IMODE(launcher.stat().st_mode) & 0o100
+    assert json.loads(callers_path(base).read_text()) == {"chrome_ids": [TEST_EXTENSION_ID], "gecko_ids": [GECKO_ID]}
+
+
+def test_uninstall_removes_manifests_then_the_launcher_once_no_browser_is_left(tmp_path: Path) -> None:
+    home, base = tmp_path / "home", tmp_path / "data"
+    install(select_browsers(["chrome", "firefox"]), TEST_EXTENSION_ID, system="linux", home=home, base=base)
+    launcher = launcher_path("linux", host_install_dir(base))
+    removed = uninstall(select_browsers(["chrome"]), system="linux", home=home, base=base)
+    assert removed == [home / EXPECTED_FOLDERS["linux"]["chrome"] / NAME]
+    assert launcher.exists()
+    removed = uninstall(select_browsers(None), system="linux", home=home, base=base)
+    assert home / EXPECTED_FOLDERS["linux"]["firefox"] / NAME in removed and launcher in removed
+    assert not launcher.exists() and not callers_path(base).exists()
+
+
+def test_installs_for_two_ids_serve_both(tmp_path: Path) -> None:
+    other = "a" * 32
+    for extension_id in (TEST_EXTENSION_ID, other):
+        install(select_browsers(["chromium"]), extension_id, system="linux", home=tmp_path, base=tmp_path)
+    assert json.loads(callers_path(tmp_path).read_text())["chrome_ids"] == sorted([TEST_EXTENSION_ID, other])
+
+
+def test_doctor_starts_each_installed_host_and_says_hello(tmp_path: Path) -> None:
+    home, base = tmp_path / "home", tmp_path / "data"
+    install(
+        select_browsers(["chromium", "firefox", "edge"]),
+        TEST_EXTENSION_ID,
+        system="linux",
+        home=home,
+        base=base,
+        data_dir_setting=str(base),
+    )
+    broken = home / EXPECTED_FOLDERS["linux"]["edge"] / NAME
+    broken.write_text(json.dumps({**json.loads(broken.read_text()), "path": str(tmp_path / "missing")}))
+    findings = {
+        finding.browser.key: finding
+        for finding in diagnose(select_browsers(None), system="linux", home=home, base=base)
+    }
+    assert findings["chromium"].ok and findings["chromium"].hello["protocol"] == 1
+    assert findings["firefox"].ok
+    assert findings["edge"].installed and not findings["edge"].ok and "missing" in findings["edge"].message
+    assert not findings["chrome"].installed and not findings["brave"].installed
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "native_host", *args], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
+    )
+
+
+def test_install_doctor_and_uninstall_commands(tmp_path: Path) -> None:
+    env = host_env(tmp_path)
+    bad = run_cli(env, "install", "--extension-id", "not-an-id")
+    assert bad.returncode == 2 and "not a Chrome extension id" in bad.stderr
+    installed = run_cli(env, "install", "--browser", "chromium", "--extension-id", TEST_EXTENSION_ID)
+    assert installed.returncode == 0, installed.stderr
+    manifest = Path(env["HOME"]) / EXPECTED_FOLDERS["linux"]["chromium"] / NAME
+    assert str(manifest) in installed.stdout
+    launcher = Path(json.loads(manifest.read_text())["path"])
+    assert f"OPTOUT_DATA_DIR={env['OPTOUT_DATA_DIR']}" in launcher.read_text()
+
+    doctor = run_cli(env, "doctor", "--json")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    findings = {finding["browser"]: finding for finding in json.loads(doctor.stdout)}
+    assert findings["chromium"]["ok"] and findings["chromium"]["hello"]["host_version"]
+    assert findings["chrome"]["installed"] is False
+
+    assert run_cli(env, "uninstall").returncode == 0
+    assert not manifest.exists()
+    after = run_cli(env, "doctor")
+    assert after.returncode == 5 and "not installed for any browser" in after.stdout
+
+
+def test_history_command_lists_runs(tmp_path: Path) -> None:
+    from native_host.report import RunReport, SettingResult
+    from native_host.statuses import RunStatus, SettingStatus
+    from native_host.store import Store
+
+    env = host_env(tmp_path)
+    store = Store(Path(env["OPTOUT_DATA_DIR"]) / "history.sqlite3")
+    for n in range(3):
+        run_id = store.start_run(
+            platform="pinterest",
+            mode="apply",
+            settings=[],
+            rules_version="1",
+            rules_source="shipped",
+            engine_version="1",
+        )
+        result = SettingResult("a", "AI training on your Pins", SettingStatus.CHANGED, False, True, False, True)
+        store.finish_run(run_id, RunReport("apply", "pinterest", RunStatus.DONE, [result], message=f"run {n}"))
+    text = run_cli(env, "history", "--limit", "2")
+    assert text.returncode == 0
+    assert "run 2" in text.stdout and "run 1" in text.stdout and "run 0" not in text.stdout
+    assert "AI training on your Pins (on -> off, checked after a reload)" in text.stdout
+    assert "(2 of 3 runs" in text.stdout
+    exported = json.loads(run_cli(env, "history", "--json").stdout)
+    assert exported["total"] == 3 and [run["message"] for run in exported["runs"]] == ["run 2", "run 1", "run 0"]
+    assert os.path.exists(env["OPTOUT_DATA_DIR"])
