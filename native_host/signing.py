@@ -102,12 +102,21 @@ def ensure_private_directory(directory: Path) -> None:
 
 
 def save_private_key(private_key: Ed25519PrivateKey, path: str | Path) -> None:
-    """Write the key as PEM, readable by its owner only (0600, in a 0700 directory). Never overwrites a key."""
+    """Write the key as PEM, readable by its owner only (0600, in a 0700 directory).
+
+    Never overwrites a key (FileExistsError), and the file appears whole: written under a temporary name, then
+    linked into place, so a second server worker starting at the same moment never reads half a key.
+    """
     path = Path(path)
     ensure_private_directory(path.parent)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(private_key_to_pem(private_key))
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(private_key_to_pem(private_key))
+        os.link(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def load_or_create_private_key(path: str | Path) -> tuple[Ed25519PrivateKey, bool]:

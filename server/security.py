@@ -66,6 +66,9 @@ def _refuse_large_requests() -> Response | None:
 
 def _add_security_headers(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
+    if current_app.config["CORS_ORIGINS"]:
+        # Responses differ by Origin (CORS headers or none), so a shared cache must keep them apart.
+        response.vary.add("Origin")
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
     return response
