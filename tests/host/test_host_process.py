@@ -2,11 +2,13 @@
 
 import json
 import random
+import subprocess
+import sys
 import threading
 
-from native_host.framing import HEADER, MAX_REQUEST_BYTES
+from native_host.framing import HEADER, MAX_REQUEST_BYTES, decode_frames
 from native_host.protocol import MessageType
-from tests.host.conftest import HostProcess, frame
+from tests.host.conftest import ORIGIN, ROOT, HostProcess, frame
 
 FUZZ_FRAMES = 3000
 
@@ -134,3 +136,26 @@ def test_replies_carry_the_request_id_even_for_invalid_requests(host: HostProces
     body = json.dumps({"id": "x2", "type": "status"}).encode()
     host.send_raw(HEADER.pack(len(body)) + body)
     assert host.recv()["id"] == "x2"
+
+
+def test_hello_keeps_heavy_imports_off_the_start_up_path(env) -> None:
+    script = (
+        "import sys\n"
+        "from native_host.host import main\n"
+        "code = main(sys.argv[1:])\n"
+        "heavy = sorted(name for name in ('playwright', 'jsonschema', 'cryptography', 'sqlite3', 'native_host.engine')"
+        " if name in sys.modules)\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy) + '\\n')\n"
+        "sys.exit(code)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, ORIGIN],
+        input=frame({"id": "h", "type": "hello"}),
+        capture_output=True,
+        timeout=30,
+        cwd=ROOT,
+        env=env,
+    )
+    assert completed.returncode == 0
+    assert [reply["event"] for reply in decode_frames(completed.stdout)] == ["result"]
+    assert "HEAVY=\n" in completed.stderr.decode()
