@@ -236,3 +236,40 @@ def test_duplicate_request_is_not_a_second_run(setup) -> None:
     second = recorder.wait_for(lambda m: m["id"] == "r1" and m["event"] == "error")
     assert second["error"]["name"] == "bad_request"
     assert len(engine.calls) == 1
+
+
+def signed_bundle(base: Path, trusted: bool = True) -> dict[str, Any]:
+    from native_host.rules import shipped_rules_path
+    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle
+
+    key = generate_private_key()
+    if trusted:
+        save_public_keys([public_key_entry(key.public_key())], base / "trusted_keys.json")
+    raw = shipped_rules_path("pinterest").read_bytes()
+    version = load_shipped_rules("pinterest").version
+    return sign_bundle(raw, "pinterest", version, key)
+
+
+def test_a_signed_bundle_from_a_trusted_key_is_the_rules_that_run(setup, tmp_path: Path) -> None:
+    host, recorder, engine = setup
+    handle(host, apply("r1", bundle=signed_bundle(tmp_path)))
+    assert engine.started.wait(5)
+    engine.release.set()
+    result = recorder.final("r1")
+    assert result["event"] == "result" and result["data"]["rules_source"] == "bundle"
+    handle(host, {"id": "h", "type": "history"})
+    assert recorder.final("h")["data"]["runs"][0]["rules_source"] == "bundle"
+
+
+@pytest.mark.parametrize("damage", ["untrusted key", "changed bundle", "other platform"])
+def test_a_bad_bundle_is_refused_never_replaced_by_other_rules(setup, tmp_path: Path, damage: str) -> None:
+    host, recorder, engine = setup
+    bundle = signed_bundle(tmp_path, trusted=damage != "untrusted key")
+    if damage == "changed bundle":
+        bundle["bundle"] = bundle["bundle"][:-8] + "AAAAAAA="
+    if damage == "other platform":
+        bundle["platform"] = "other"
+    handle(host, apply("r1", bundle=bundle))
+    error = recorder.final("r1")["error"]
+    assert error["name"] == "rules_refused" and error["message"]
+    assert engine.calls == []
