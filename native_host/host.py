@@ -329,26 +329,30 @@ class Host:
             except StreamClosed:
                 cancel.set()  # nobody is listening any more
 
+        failure: Exception | None = None
         try:
-            try:
-                report = self._run_function(
-                    str(request.type), rules, cookies, list(request.params["settings"]), on_progress, cancel
-                )
-            except Exception as error:  # a bug in the engine: keep a receipt and answer, never die
-                report = RunReport(
-                    str(request.type), rules.platform, RunStatus.FAILED, message=f"Internal error: {error}"
-                )
-                self.store.finish_run(run_id, report)
-                self.send(error_reply(request.id, str(request.type), ErrorCode.INTERNAL, report.message))
-                return
+            report = self._run_function(
+                str(request.type), rules, cookies, list(request.params["settings"]), on_progress, cancel
+            )
+        except Exception as error:  # a bug in the engine: keep a receipt and answer, never die
+            failure = error
+            report = RunReport(str(request.type), rules.platform, RunStatus.FAILED, message=f"Internal error: {error}")
+        try:
             self.store.finish_run(run_id, report)
-            self.send(result_reply(request, {**report.to_json(), "run_id": run_id, "rules_source": source}))
-        except StreamClosed:
-            pass
+        except Exception as error:  # the answer matters more than the receipt
+            report.message += f" (The history could not be written: {error})"
         finally:
+            # Free the platform before answering, so a request sent right after the answer is not `busy`.
             with self._runs_lock:
                 self._runs.pop(request.id, None)
             lock.release()
+        try:
+            if failure is not None:
+                self.send(error_reply(request.id, str(request.type), ErrorCode.INTERNAL, report.message))
+            else:
+                self.send(result_reply(request, {**report.to_json(), "run_id": run_id, "rules_source": source}))
+        except StreamClosed:
+            pass
 
     def active_runs(self) -> list[str]:
         with self._runs_lock:
@@ -395,9 +399,13 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     frames = claim_stdout()
     writer = FrameWriter(frames)
-    base = data_dir()
-    caller = caller_from_argv(args)
-    host = Host(writer.send, caller_allowed=allowed_callers(base).allows(caller), base=base)
+    try:
+        base: Path | None = data_dir()
+    except OSError as error:  # answer every request with what went wrong rather than die unheard
+        print(f"Optout's data directory cannot be used: {error}", file=sys.stderr)
+        base = None
+    callers = allowed_callers(base) if base is not None else AllowedCallers.defaults()
+    host = Host(writer.send, caller_allowed=callers.allows(caller_from_argv(args)), base=base)
     try:
         return serve(sys.stdin.buffer, writer, host)
     finally:

@@ -141,6 +141,30 @@ def test_busy_across_processes_and_cancel_closes_the_browser(tmp_path, slow_repl
         second.close()
 
 
+def test_browser_going_away_mid_run_cancels_it_closes_the_browser_and_exits_cleanly(tmp_path, slow_replica) -> None:
+    cookies = slow_replica.store.new_session()
+    env = env_for(tmp_path, slow_replica)
+    host = HostProcess(env)
+    try:
+        host.send({"id": "orphan", "type": "apply", "platform": "pinterest", "cookies": cookies})
+        wait_for_step(host, "orphan", "loading")
+        assert wait_until(lambda: browsers_below(host.proc.pid), 10)
+        browsers = browsers_below(host.proc.pid)
+        host.send_raw(b"\x10\x00")  # the stream ends inside a frame header
+        assert host.finish(timeout=30) == 0
+        assert host.stray == []
+        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in browsers), 10)
+    finally:
+        host.close()
+    runs = HostProcess(env)
+    try:
+        [run] = runs.request({"id": "h", "type": "history"})["data"]["runs"]
+        assert run["status"] == "cancelled"
+        assert runs.finish() == 0
+    finally:
+        runs.close()
+
+
 def test_sigkill_mid_run_leaves_a_readable_history_with_the_run_interrupted(tmp_path, slow_replica) -> None:
     cookies = slow_replica.store.new_session()
     env = env_for(tmp_path, slow_replica)

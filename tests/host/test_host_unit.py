@@ -117,10 +117,7 @@ def test_second_run_is_busy_and_cancel_ends_the_first_as_cancelled(setup) -> Non
     handle(host, {"id": "c1", "type": "cancel", "run": "r1"})
     assert recorder.final("c1")["data"] == {"cancelled": True}
     assert recorder.final("r1")["data"]["status"] == "cancelled"
-    deadline = time.monotonic() + 5
-    while host.active_runs() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert host.active_runs() == []
+    assert host.active_runs() == [], "the run was answered before its platform was free"
     engine.started.clear()
     handle(host, apply("r3"))
     assert engine.started.wait(5), "the platform stays locked after a cancelled run"
