@@ -43,6 +43,15 @@ def browsers_below(pid: int) -> list[int]:
     return [child for child, name in descendants(pid) if "chrom" in name.lower()]
 
 
+def alive(pid: int) -> bool:
+    """A process that exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
 def wait_until(predicate, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -153,7 +162,7 @@ def test_browser_going_away_mid_run_cancels_it_closes_the_browser_and_exits_clea
         host.send_raw(b"\x10\x00")  # the stream ends inside a frame header
         assert host.finish(timeout=30) == 0
         assert host.stray == []
-        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in browsers), 10)
+        assert wait_until(lambda: not any(alive(pid) for pid in browsers), 10)
     finally:
         host.close()
     runs = HostProcess(env)
@@ -178,7 +187,7 @@ def test_sigkill_mid_run_leaves_a_readable_history_with_the_run_interrupted(tmp_
         host.proc.wait(10)
     finally:
         host.close()
-        wait_until(lambda: all(not Path(f"/proc/{pid}").exists() for pid in children), 5)
+        wait_until(lambda: not any(alive(pid) for pid in children), 5)
         for pid in children:  # the driver and browser this test started, if they outlived their host
             try:
                 os.kill(pid, signal.SIGKILL)
