@@ -42,7 +42,15 @@ if TYPE_CHECKING:
     from native_host.store import Store
 
 HOST_VERSION = ENGINE_VERSION
+# The same places as native_host.rules.RULES_DIR and rules_client.cache_path (a test keeps them equal), named
+# here because importing those modules brings in the schema validator and the crypto library.
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+def cached_bundle_path(platform: str, base: Path) -> Path:
+    return base / "rules_cache" / f"{platform}.bundle.json"
+
+
 SHUTDOWN_SECONDS = 20.0  # how long a cancelled run may take to close its browser when the browser goes away
 
 RunFunction = Callable[
@@ -82,7 +90,7 @@ def peek_rules_version(platform: str, base: Path) -> tuple[str, str]:
     """
     versions: list[tuple[tuple[int, ...], str, str]] = []
     for path, source in (
-        (base / "rules_cache" / f"{platform}.bundle.json", "cache"),
+        (cached_bundle_path(platform, base), "cache"),
         (RULES_DIR / f"{platform}.json", "shipped"),
     ):
         try:
@@ -220,7 +228,7 @@ class Host:
     def _cached_document(self, platform: str) -> dict[str, Any]:
         import base64
 
-        envelope = json.loads((self.base / "rules_cache" / f"{platform}.bundle.json").read_bytes())
+        envelope = json.loads(cached_bundle_path(platform, self.base).read_bytes())
         return json.loads(base64.b64decode(envelope["bundle"]))
 
     def status(self, request: Request) -> dict[str, Any]:

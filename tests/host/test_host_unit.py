@@ -270,3 +270,35 @@ def test_a_bad_bundle_is_refused_never_replaced_by_other_rules(setup, tmp_path: 
     error = recorder.final("r1")["error"]
     assert error["name"] == "rules_refused" and error["message"]
     assert engine.calls == []
+
+
+def test_the_hosts_light_copies_of_rule_locations_match_the_modules_that_own_them(tmp_path: Path) -> None:
+    from native_host import host, rules, rules_client
+
+    assert host.RULES_DIR == rules.RULES_DIR
+    assert host.cached_bundle_path("pinterest", tmp_path) == rules_client.cache_path("pinterest", tmp_path)
+
+
+def test_hello_reports_a_newer_cached_bundle_and_rules_serves_it(setup, tmp_path: Path) -> None:
+    import json
+
+    from native_host import rules_client
+    from native_host.rules import shipped_rules_path
+    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle
+
+    host, recorder, _ = setup
+    newer = json.loads(shipped_rules_path("pinterest").read_text())
+    newer["version"] = load_shipped_rules("pinterest").version + ".1"
+    key = generate_private_key()
+    save_public_keys([public_key_entry(key.public_key())], tmp_path / "trusted_keys.json")
+    envelope = sign_bundle(json.dumps(newer).encode(), "pinterest", newer["version"], key)
+    rules_client.remember_envelope(envelope, "pinterest", tmp_path)
+
+    handle(host, {"id": "h", "type": "hello"})
+    assert recorder.final("h")["data"]["platforms"]["pinterest"] == {
+        "rules_version": newer["version"],
+        "rules_source": "cache",
+    }
+    handle(host, {"id": "r", "type": "rules", "platform": "pinterest"})
+    data = recorder.final("r")["data"]
+    assert data["source"] == "cache" and data["version"] == newer["version"] == data["rules"]["version"]
