@@ -182,7 +182,7 @@ class _Run:
         result = self.results[setting.id]
         result.status, result.message = status, message
         result.seconds = round(time.monotonic() - started, 3)
-        self.emit("setting_done", message, setting, result.page)
+        self.emit("setting_done", f"{setting.title}: {message[0].lower()}{message[1:]}", setting, result.page)
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -234,7 +234,7 @@ class _Run:
                 f"Could not find '{setting.labels[0]}' on your settings pages. Pinterest may not offer it "
                 "to your account or region, or may have renamed it."
             )
-            self.emit("setting_done", self.results[setting.id].message, setting)
+            self.emit("setting_done", f"{setting.title}: not found", setting)
         self.pending.clear()
 
     def known_urls(self) -> list[str]:
@@ -279,7 +279,7 @@ class _Run:
         controls = [Control.from_scan(raw) for raw in scan["controls"]]
         if scan["passwordVisible"] and not controls:
             raise self.login_required()
-        self.emit("reading", f"Reading {len(controls)} settings on {page.url}", page=page.url)
+        self.emit("reading", f"Reading the settings on {page.url}", page=page.url)
         to_change = self.read_settings(page.url, controls)
         if to_change:
             self.change(page, to_change, scan)

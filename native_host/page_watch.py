@@ -61,5 +61,7 @@ class NetworkWatch:
             self.refusals.append(f"the request to save did not complete ({request.failure or 'no answer'})")
 
     def _answered(self, response: Any) -> None:
+        # An answered request counts as ended: Chromium may never report the end of an error body nobody reads.
+        self._ended(response.request)
         if response.request.method not in READ_METHODS and response.status >= 400:
             self.refusals.append(f"Pinterest answered {response.status} {response.status_text}".strip())

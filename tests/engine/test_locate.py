@@ -36,7 +36,11 @@ def switch(id_: str, title: str, help_: str = "", on: bool = True) -> str:
 def test_gestalt_switch_title_matches_exactly_beside_help_text(page):
     controls = scan(
         page,
-        switch("a1", "Use your data to train Pinterest Canvas", "Allow your data to be used to help train Pinterest Canvas.")
+        switch(
+            "a1",
+            "Use your data to train Pinterest Canvas",
+            "Allow your data to be used to help train Pinterest Canvas.",
+        )
         + switch("a2", "Private profile", "Only people you approve can see your profile", on=False),
     )
     match = find_control(CANVAS, controls, RULES.settings)
@@ -61,7 +65,8 @@ def test_checkbox_with_wrapping_label(page):
 def test_aria_switch_labelled_by_another_element(page):
     controls = scan(
         page,
-        '<span id="t">Use of partner info</span><button role="switch" aria-checked="false" aria-labelledby="t"></button>',
+        '<span id="t">Use of partner info</span>'
+        '<button role="switch" aria-checked="false" aria-labelledby="t"></button>',
     )
     match = find_control(PARTNER, controls, RULES.settings)
     assert match.fit == Fit.EXACT and match.control.checked is False
@@ -81,7 +86,8 @@ def test_an_unseen_longer_title_matches_loosely_when_no_exact_wording_exists(pag
 def test_exact_wording_beats_a_looser_one(page):
     controls = scan(
         page,
-        switch("d1", "Use sites you visit to improve which ads and Pins you see") + switch("d2", "Use info from sites you visit"),
+        switch("d1", "Use sites you visit to improve which ads and Pins you see")
+        + switch("d2", "Use info from sites you visit"),
     )
     match = find_control(SITES, controls, RULES.settings)
     assert match.fit == Fit.EXACT and not match.ambiguous
@@ -130,7 +136,8 @@ def test_hidden_controls_are_not_candidates(page):
 
 def test_disabled_control_is_reported_disabled(page):
     controls = scan(
-        page, '<input type="checkbox" id="m" disabled checked><label for="m">Use your data to train Pinterest Canvas</label>'
+        page,
+        '<input type="checkbox" id="m" disabled checked><label for="m">Use your data to train Pinterest Canvas</label>',
     )
     assert find_control(CANVAS, controls, RULES.settings).control.disabled is True
 

@@ -1,0 +1,122 @@
+"""The rules are data that hold to their schema, and the engine refuses what it must not run."""
+
+import copy
+import json
+
+import jsonschema
+import pytest
+
+from native_host.rules import RULES_DIR, SCHEMA_PATH, RulesError, load_shipped_rules, parse_rules
+from native_host.version import ENGINE_VERSION
+
+DOCUMENT = json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8"))
+FACT_IDS = {
+    "pinterest.genai.canvas_training",
+    "pinterest.ads.sites_you_visit",
+    "pinterest.ads.partner_info",
+    "pinterest.ads.about_pinterest",
+    "pinterest.ads.performance_reporting",
+    "pinterest.ads.sharing_with_partners",
+    "pinterest.ads.off_pinterest",
+    "pinterest.ads.pinterest_activity",
+    "pinterest.visibility.search_privacy",
+    "pinterest.recommendations.ai_content",
+}
+
+
+def changed(**edits) -> dict:
+    document = copy.deepcopy(DOCUMENT)
+    document.update(edits)
+    return document
+
+
+def test_every_rules_file_holds_to_the_schema():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    files = [path for path in RULES_DIR.glob("*.json") if path != SCHEMA_PATH]
+    assert files
+    for path in files:
+        jsonschema.Draft202012Validator(schema).validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_every_setting_in_the_facts_has_a_rule():
+    assert FACT_IDS <= set(load_shipped_rules().ids())
+
+
+def test_default_opt_out_leaves_the_choices_out():
+    rules = load_shipped_rules()
+    defaults = {setting.id for setting in rules.select()}
+    assert "pinterest.genai.canvas_training" in defaults
+    assert "pinterest.visibility.search_privacy" not in defaults
+    assert not any(setting_id.startswith("pinterest.recommendations") for setting_id in defaults)
+    assert rules.setting("pinterest.visibility.search_privacy").desired is True
+
+
+def test_rules_carry_no_code():
+    text = (RULES_DIR / "pinterest.json").read_text(encoding="utf-8").lower()
+    for sign in ("<script", "javascript:", "=>", "function(", "eval"):
+        assert sign not in text
+
+
+def test_a_rule_that_needs_a_newer_engine_is_refused():
+    major = int(ENGINE_VERSION.split(".")[0])
+    with pytest.raises(RulesError, match="needs Optout engine .* or newer"):
+        parse_rules(changed(min_engine_version=f"{major + 1}.0.0"))
+
+
+def test_a_rule_pointing_outside_its_origins_is_refused():
+    document = copy.deepcopy(DOCUMENT)
+    document["settings"][0]["pages"]["urls"] = ["https://evil.example/settings/privacy"]
+    with pytest.raises(RulesError, match="outside Pinterest's origins"):
+        parse_rules(document)
+
+
+def test_an_origin_outside_the_platform_domain_is_refused():
+    with pytest.raises(RulesError, match="outside the platform's domain"):
+        parse_rules(changed(origins=["https://www.pinterest.com", "https://tracker.example"]))
+
+
+def test_a_lookalike_domain_is_not_pinterest():
+    document = copy.deepcopy(DOCUMENT)
+    document["settings"][0]["pages"]["urls"] = ["https://www.pinterest.com.evil.example/settings"]
+    with pytest.raises(RulesError):
+        parse_rules(document)
+
+
+def test_schema_violations_name_the_place():
+    document = copy.deepcopy(DOCUMENT)
+    document["settings"][2]["desired"] = "maybe"
+    with pytest.raises(RulesError, match="settings/2/desired"):
+        parse_rules(document)
+
+
+def test_unknown_fields_are_refused():
+    document = copy.deepcopy(DOCUMENT)
+    document["settings"][0]["script"] = "document.querySelector('input').click()"
+    with pytest.raises(RulesError, match="script"):
+        parse_rules(document)
+
+
+def test_duplicate_ids_are_refused():
+    document = copy.deepcopy(DOCUMENT)
+    document["settings"].append(copy.deepcopy(document["settings"][0]))
+    with pytest.raises(RulesError, match="twice"):
+        parse_rules(document)
+
+
+def test_not_json_is_a_clear_error():
+    with pytest.raises(RulesError, match="not valid JSON"):
+        parse_rules(b"{not json")
+
+
+def test_selecting_an_unknown_setting_names_the_known_ones():
+    with pytest.raises(RulesError, match="pinterest.genai.canvas_training"):
+        load_shipped_rules().select(["pinterest.nope"])
+
+
+def test_allows_compares_whole_origins():
+    rules = load_shipped_rules()
+    assert rules.allows("https://www.pinterest.com/settings/privacy")
+    assert not rules.allows("http://www.pinterest.com/settings/privacy")
+    assert not rules.allows("https://www.pinterest.com:8443/settings")
+    assert not rules.allows("https://pinterest.com.evil.example/")
