@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.host.conftest import ROOT, TEST_EXTENSION_ID, host_env
+from .conftest import ROOT, TEST_EXTENSION_ID, host_env
 
 pytestmark = pytest.mark.browser
 

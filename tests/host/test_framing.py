@@ -19,7 +19,8 @@ from native_host.framing import (
     encode_message,
     read_frame,
 )
-from tests.host.conftest import ROOT
+
+from .conftest import ROOT
 
 
 def padded(size: int) -> dict:

@@ -8,7 +8,8 @@ import threading
 
 from native_host.framing import HEADER, MAX_REQUEST_BYTES, decode_frames
 from native_host.protocol import MessageType
-from tests.host.conftest import ORIGIN, ROOT, HostProcess, frame
+
+from .conftest import ORIGIN, ROOT, HostProcess, frame
 
 FUZZ_FRAMES = 3000
 

@@ -15,7 +15,8 @@ import pytest
 from native_host.paths import locks_dir
 from native_host.store import RunLock
 from replica import ReplicaConfig, serve
-from tests.host.conftest import ROOT, HostProcess, descendants, host_env
+
+from .conftest import ROOT, HostProcess, descendants, host_env
 
 pytestmark = pytest.mark.browser
 

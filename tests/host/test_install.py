@@ -10,7 +10,8 @@ import pytest
 from native_host.extension_ids import GECKO_ID
 from native_host.install import BROWSERS, SYSTEMS, diagnose, install, launcher_path, select_browsers, uninstall
 from native_host.paths import callers_path, host_install_dir
-from tests.host.conftest import ROOT, TEST_EXTENSION_ID, host_env
+
+from .conftest import ROOT, TEST_EXTENSION_ID, host_env
 
 NAME = "com.optout.host.json"
 EXPECTED_FOLDERS = {
