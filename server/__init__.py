@@ -15,8 +15,9 @@ from server.config import ConfigError, load_config
 from server.errors import init_errors
 from server.health import health
 from server.keys import load_key_ring
+from server.not_modified import NotModifiedFastPath
 from server.pages import pages
-from server.security import init_security
+from server.security import init_security, trust_proxies
 
 __all__ = ["ConfigError", "create_app"]
 
@@ -36,4 +37,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(health)
     app.register_blueprint(pages)
+    app.wsgi_app = NotModifiedFastPath(app.wsgi_app, catalog, app.config)  # type: ignore[method-assign]
+    trust_proxies(app)  # outermost, so every layer sees the client's host and scheme
     return app

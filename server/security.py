@@ -21,6 +21,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+EXPOSED_HEADERS = ["ETag", "X-Optout-Key-Id"]
 
 
 def host_name(host: str) -> str:
@@ -86,11 +87,15 @@ def init_security(app: Flask) -> None:
             origins=origins,
             methods=["GET", "HEAD", "OPTIONS"],
             allow_headers=["If-None-Match"],
-            expose_headers=["ETag", "X-Optout-Key-Id"],
+            expose_headers=EXPOSED_HEADERS,
             supports_credentials=False,
             always_send=False,
             max_age=600,
         )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_FIX reverse proxies, take the client's host, scheme and prefix from X-Forwarded-*."""
     proxies = app.config["PROXY_FIX"]
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -188,3 +188,36 @@ def test_debug_mode_still_hides_traces(app: Flask) -> None:
     assert response.status_code == 500
     assert "secret internal detail" not in response.get_data(as_text=True)
     assert json.loads(response.data)["error"]["status"] == 500
+
+
+def comparable(headers) -> list[tuple[str, str]]:
+    return sorted((name, value) for name, value in headers.items() if name not in ("Date", "Content-Length"))
+
+
+@pytest.mark.parametrize(
+    "origin", [None, "chrome-extension://abcdefghijklmnopabcdefghijklmnop", "https://evil.example"]
+)
+@pytest.mark.parametrize("forwarded", [{}, {"X-Forwarded-Proto": "https"}])
+def test_the_304_fast_path_answers_like_the_flask_route(
+    make_app: Callable[..., Flask], origin: str | None, forwarded: dict
+) -> None:
+    app = make_app(PROXY_FIX=1)
+    reached_flask = []
+    app.before_request(lambda: reached_flask.append(True) and None)
+    client = app.test_client()
+    etag = client.get("/api/v1/rules/pinterest").headers["ETag"]
+    headers = {**forwarded, **({"Origin": origin} if origin else {})}
+    reached_flask.clear()
+    fast = client.get("/api/v1/rules/pinterest", headers={**headers, "If-None-Match": etag})
+    assert reached_flask == []  # answered before Flask
+    routed = client.get("/api/v1/rules/pinterest", headers={**headers, "If-None-Match": f'"x", {etag}'})
+    assert reached_flask == [True]  # a form the fast path leaves to the route
+    assert fast.status_code == routed.status_code == 304
+    assert comparable(fast.headers) == comparable(routed.headers)
+
+
+def test_the_304_fast_path_still_refuses_foreign_hosts(app: Flask) -> None:
+    client = app.test_client()
+    etag = client.get("/api/v1/rules/pinterest").headers["ETag"]
+    response = client.get("/api/v1/rules/pinterest", headers={"If-None-Match": etag, "Host": "evil.example"})
+    assert response.status_code == 421
