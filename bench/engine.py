@@ -1,0 +1,144 @@
+"""Engine benchmark on the replica: check and apply against the least a correct run can do.
+
+The floor is a hand-written Playwright run that knows the page in advance: one browser, one page load, one
+click per setting waiting for its save answer, one reload, read the states. The engine has to find its way
+(labels, waits, verification) and should cost at most 1.2 times that. Prints JSON.
+
+    python bench/engine.py [--runs 5] [--variant switch]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from native_host.browser import CHROMIUM_FLAGS, choose_browser  # noqa: E402
+from native_host.cookies import session_cookies  # noqa: E402
+from native_host.engine import RunOptions, apply, check  # noqa: E402
+from native_host.rules import load_shipped_rules  # noqa: E402
+from native_host.site_map import SiteMapProxies  # noqa: E402
+from replica import ReplicaConfig, serve  # noqa: E402
+
+logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the replica's request log is noise here
+
+PINTEREST = "https://www.pinterest.com"
+PRIVACY = f"{PINTEREST}/settings/privacy"
+SAVE_PATH = "/resource/UserSettingsResource/update/"
+
+
+def engine_run(mode, rules, replica) -> dict:
+    cookies = replica.store.new_session()
+    options = RunOptions(site_map={PINTEREST: replica.url}, pause_seconds=0)
+    started = time.perf_counter()
+    report = mode(rules, cookies, None, options)
+    seconds = time.perf_counter() - started
+    assert report.status.value == "done", report.message
+    return {
+        "seconds": seconds,
+        "page_loads": report.page_loads,
+        "browser_launches": report.browser_launches,
+        "clicks": report.clicks,
+    }
+
+
+def floor_apply(rules, replica, titles: list[str]) -> dict:
+    """What a script that already knows the page must do at least, for the same outcome."""
+    from playwright.sync_api import sync_playwright
+
+    cookies = session_cookies(replica.store.new_session(), rules.cookie_domain)
+    started = time.perf_counter()
+    with SiteMapProxies({PINTEREST: replica.url}) as proxies, sync_playwright() as playwright:
+        choice = choose_browser(None, playwright.chromium.executable_path)
+        browser = playwright.chromium.launch(
+            executable_path=choice.executable_path, args=[*CHROMIUM_FLAGS, *proxies.browser_args()]
+        )
+        context = browser.new_context(ignore_https_errors=True, locale="en-US")
+        context.add_cookies(cookies)
+        page = context.new_page()
+        page.goto(PRIVACY)
+        for title in titles:
+            page.get_by_text(title, exact=True).wait_for()
+        for title in titles:
+            with page.expect_response(lambda response: SAVE_PATH in response.url):
+                page.get_by_label(title).click()
+        page.reload()
+        states = []
+        for title in titles:
+            page.get_by_text(title, exact=True).wait_for()
+            states.append(page.get_by_label(title).is_checked())
+        browser.close()
+    seconds = time.perf_counter() - started
+    assert states == [False] * len(titles), states
+    return {"seconds": seconds, "page_loads": 2, "browser_launches": 1, "clicks": len(titles)}
+
+
+def floor_check(rules, replica, titles: list[str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    cookies = session_cookies(replica.store.new_session(), rules.cookie_domain)
+    started = time.perf_counter()
+    with SiteMapProxies({PINTEREST: replica.url}) as proxies, sync_playwright() as playwright:
+        choice = choose_browser(None, playwright.chromium.executable_path)
+        browser = playwright.chromium.launch(
+            executable_path=choice.executable_path, args=[*CHROMIUM_FLAGS, *proxies.browser_args()]
+        )
+        context = browser.new_context(ignore_https_errors=True, locale="en-US")
+        context.add_cookies(cookies)
+        page = context.new_page()
+        page.goto(PRIVACY)
+        for title in titles:
+            page.get_by_text(title, exact=True).wait_for()
+            page.get_by_label(title).is_checked()
+        browser.close()
+    return {"seconds": time.perf_counter() - started, "page_loads": 1, "browser_launches": 1, "clicks": 0}
+
+
+def median_of(runs: list[dict]) -> dict:
+    summary = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    summary["seconds"] = round(summary["seconds"], 3)
+    summary["all_seconds"] = [round(run["seconds"], 3) for run in runs]
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--variant", default="switch", choices=["switch", "aria"])
+    args = parser.parse_args()
+    home = tempfile.mkdtemp(prefix="optout-bench-")
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[name] = home
+
+    rules = load_shipped_rules()
+    with serve(ReplicaConfig(variant=args.variant)) as replica:
+        shown = {control["key"]: control["title"] for control in replica.store.controls()}
+        titles = [shown[setting.id] for setting in rules.select()]
+        results = {}
+        for name, measure in (
+            ("engine_check", lambda: engine_run(check, rules, replica)),
+            ("floor_check", lambda: floor_check(rules, replica, titles)),
+            ("engine_apply", lambda: engine_run(apply, rules, replica)),
+            ("floor_apply", lambda: floor_apply(rules, replica, titles)),
+        ):
+            measure()  # warm the page cache and the OS
+            results[name] = median_of([measure() for _ in range(args.runs)])
+    results["apply_ratio"] = round(results["engine_apply"]["seconds"] / results["floor_apply"]["seconds"], 3)
+    results["check_ratio"] = round(results["engine_check"]["seconds"] / results["floor_check"]["seconds"], 3)
+    results["target_apply_ratio"] = 1.2
+    results["settings"] = len(titles)
+    results["variant"] = args.variant
+    results["runs"] = args.runs
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
