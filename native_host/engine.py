@@ -315,6 +315,7 @@ class _Run:
         deadline = time.monotonic() + self.options.render_seconds
         last_shape, changed_at = None, time.monotonic()
         while True:
+            self.check_cancel()
             scan = self.scan(page)
             controls = [Control.from_scan(raw) for raw in scan["controls"]]
             if expected and all(find_control(s, controls, self.rules.settings).control for s in expected):

@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from native_host.cookies import CookieError
+from native_host.cookies import CookieError, session_cookies
 from native_host.engine import RunOptions, apply, check
 from native_host.exit_codes import ExitCode, exit_code_for
-from native_host.report import ProgressEvent
+from native_host.report import ProgressEvent, RunReport
 from native_host.report_table import render_table
 from native_host.rules import RulesError, RuleSet, load_rules_file
 from native_host.site_map import SiteMapError, parse_site_map
+from native_host.store import RunLock, Store
+from native_host.version import ENGINE_VERSION
 
 ENGINE_RUNS = {"check": check, "apply": apply}
 
@@ -56,38 +58,72 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     try:
-        rules = resolve(args)
+        rules, rules_source = resolve(args)
         setting_ids = selected_ids(rules, args.settings)
         cookies = read_cookies(args.cookies)
+        session_cookies(cookies, rules.cookie_domain)  # refuse malformed cookies before anything starts
         options = RunOptions(
             site_map=parse_site_map(args.site_map),
             browser_path=args.browser,
             headed=args.headed,
             timeout_seconds=args.timeout,
         )
-        report = ENGINE_RUNS[args.mode](rules, cookies, setting_ids, options, None if args.quiet else print_progress)
     except (RulesError, CookieError, SiteMapError, UsageError) as error:
         print(f"optout: {error}", file=sys.stderr)
         return ExitCode.USAGE
+    lock = RunLock(rules.platform)
+    if not lock.acquire():
+        print(f"optout: another Optout run for {rules.name} is going on; try again when it ends.", file=sys.stderr)
+        return ExitCode.FAILED
+    try:
+        report = run_with_receipt(args.mode, rules, rules_source, cookies, setting_ids, options, args.quiet)
+    finally:
+        lock.release()
     print(json.dumps(report.to_json(), indent=2) if args.json else render_table(report))
     return exit_code_for(report.status)
+
+
+def run_with_receipt(
+    mode: str,
+    rules: RuleSet,
+    rules_source: str,
+    cookies: list[dict[str, Any]],
+    setting_ids: list[str] | None,
+    options: RunOptions,
+    quiet: bool,
+) -> RunReport:
+    """Run the engine and keep the receipt in the history, as the native host does."""
+    store = Store()
+    store.mark_interrupted(rules.platform)
+    run_id = store.start_run(
+        platform=rules.platform,
+        mode=mode,
+        settings=setting_ids or [setting.id for setting in rules.select()],
+        rules_version=rules.version,
+        rules_source=rules_source,
+        engine_version=ENGINE_VERSION,
+    )
+    report = ENGINE_RUNS[mode](rules, cookies, setting_ids, options, None if quiet else print_progress)
+    store.finish_run(run_id, report)
+    return report
 
 
 class UsageError(Exception):
     pass
 
 
-def resolve(args: argparse.Namespace) -> RuleSet:
+def resolve(args: argparse.Namespace) -> tuple[RuleSet, str]:
+    """The rules to run and where they came from ("file", "service", "cache" or "shipped")."""
     if args.rules and args.rules_url:
         raise UsageError("use --rules or --rules-url, not both")
     if args.rules:
-        return load_rules_file(args.rules)
+        return load_rules_file(args.rules), "file"
     from native_host.rules_client import resolve_rules
 
     resolved = resolve_rules(args.platform, args.rules_url)
     if args.rules_url and not args.quiet:
         print(resolved.message, file=sys.stderr)
-    return resolved.rules
+    return resolved.rules, resolved.source
 
 
 def selected_ids(rules: RuleSet, text: str) -> list[str] | None:

@@ -137,3 +137,23 @@ def test_demo_prints_before_and_after(quiet_home):
     assert result.returncode == ExitCode.ALL_DONE, result.stderr
     assert "before and after" in result.stdout
     assert "The practice server confirms 8 change(s) saved; no other setting was written." in result.stdout
+
+
+def test_cli_runs_leave_a_receipt_in_the_history(tmp_path, quiet_home):
+    with serve(ReplicaConfig()) as replica:
+        result = optout("apply", *replica_args(replica, tmp_path))
+        assert result.returncode == ExitCode.ALL_DONE, result.stderr
+    history = optout("history", "--json")
+    assert history.returncode == 0, history.stderr
+    runs = json.loads(history.stdout)["runs"]
+    assert runs[0]["mode"] == "apply" and runs[0]["status"] == "done"
+    assert runs[0]["rules_source"] == "shipped"
+
+
+def test_malformed_cookies_are_a_usage_error_and_leave_no_receipt(tmp_path, quiet_home):
+    bad = tmp_path / "cookies.json"
+    bad.write_text(json.dumps([{"name": "_pinterest_sess"}]))
+    before = optout("history", "--json").stdout
+    result = optout("check", "--cookies", str(bad))
+    assert result.returncode == ExitCode.USAGE and "name, a value and a domain" in result.stderr
+    assert optout("history", "--json").stdout == before
