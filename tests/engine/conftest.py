@@ -16,7 +16,7 @@ def quiet_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with its module: the engine starts its own Playwright on this thread
 def browser(quiet_home: Path) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
