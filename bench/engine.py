@@ -17,6 +17,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -50,12 +52,12 @@ def engine_run(mode, rules, replica) -> dict:
     }
 
 
-def floor_apply(rules, replica, titles: list[str]) -> dict:
-    """What a script that already knows the page must do at least, for the same outcome."""
+@contextmanager
+def floor_page(rules, replica) -> Iterator[object]:
+    """A page on the replica's privacy settings, opened as directly as Playwright allows."""
     from playwright.sync_api import sync_playwright
 
     cookies = session_cookies(replica.store.new_session(), rules.cookie_domain)
-    started = time.perf_counter()
     with SiteMapProxies({PINTEREST: replica.url}) as proxies, sync_playwright() as playwright:
         choice = choose_browser(None, playwright.chromium.executable_path)
         browser = playwright.chromium.launch(
@@ -65,6 +67,14 @@ def floor_apply(rules, replica, titles: list[str]) -> dict:
         context.add_cookies(cookies)
         page = context.new_page()
         page.goto(PRIVACY)
+        yield page
+        browser.close()
+
+
+def floor_apply(rules, replica, titles: list[str]) -> dict:
+    """What a script that already knows the page must do at least, for the same outcome."""
+    started = time.perf_counter()
+    with floor_page(rules, replica) as page:
         for title in titles:
             page.get_by_text(title, exact=True).wait_for()
         for title in titles:
@@ -75,30 +85,17 @@ def floor_apply(rules, replica, titles: list[str]) -> dict:
         for title in titles:
             page.get_by_text(title, exact=True).wait_for()
             states.append(page.get_by_label(title).is_checked())
-        browser.close()
     seconds = time.perf_counter() - started
     assert states == [False] * len(titles), states
     return {"seconds": seconds, "page_loads": 2, "browser_launches": 1, "clicks": len(titles)}
 
 
 def floor_check(rules, replica, titles: list[str]) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    cookies = session_cookies(replica.store.new_session(), rules.cookie_domain)
     started = time.perf_counter()
-    with SiteMapProxies({PINTEREST: replica.url}) as proxies, sync_playwright() as playwright:
-        choice = choose_browser(None, playwright.chromium.executable_path)
-        browser = playwright.chromium.launch(
-            executable_path=choice.executable_path, args=[*CHROMIUM_FLAGS, *proxies.browser_args()]
-        )
-        context = browser.new_context(ignore_https_errors=True, locale="en-US")
-        context.add_cookies(cookies)
-        page = context.new_page()
-        page.goto(PRIVACY)
+    with floor_page(rules, replica) as page:
         for title in titles:
             page.get_by_text(title, exact=True).wait_for()
             page.get_by_label(title).is_checked()
-        browser.close()
     return {"seconds": time.perf_counter() - started, "page_loads": 1, "browser_launches": 1, "clicks": 0}
 
 

@@ -8,22 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from native_host.browser import CHROMIUM_FLAGS
+
 from .conftest import ROOT, TEST_EXTENSION_ID, host_env
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 EXTENSION = Path(__file__).resolve().parent / "native_test_extension"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-default-browser-check",
-]
 
 
 def test_extension_page_reaches_the_installed_host(tmp_path: Path) -> None:
@@ -50,7 +42,7 @@ def test_extension_page_reaches_the_installed_host(tmp_path: Path) -> None:
             str(profile),
             executable_path=CHROMIUM,
             headless=True,
-            args=[*FLAGS, f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"],
+            args=[*CHROMIUM_FLAGS, f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"],
             env=env,
         )
         try:
