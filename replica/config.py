@@ -1,0 +1,106 @@
+"""How a replica instance behaves: which page variant it shows and which faults it injects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+VARIANTS: dict[str, str] = {
+    "switch": "Gestalt Switch markup, the app's newest wordings, each change saved at once",
+    "checkbox": "Gestalt Checkbox markup, the help article's wordings, nothing saved until Done",
+    "legacy": "server-rendered form, the older wordings, checkboxes inside their labels, a Save button",
+    "aria": 'button role="switch" with aria-checked and aria-labelledby, each change saved at once',
+}
+
+FAULTS: dict[str, str] = {
+    "logged_out": "the session has expired: every settings page redirects to the login page",
+    "save_500": "every save request fails with HTTP 500 and persists nothing",
+    "slow": "the settings arrive only after slow_seconds",
+    "drop_changes": "saves answer 200 but persist nothing (only drop_keys, when given)",
+    "minor": "an under-18 account: Canvas training and the ad settings are shown off and disabled",
+    "eu": "an EU account: 'Activity for ads reporting' is absent",
+    "uk_minor": "a UK minor: the ad and AI training settings are absent",
+    "blocked": "every page is Pinterest's bot block",
+    "not_rolled_out": "Canvas training is not rolled out to this account: absent",
+}
+
+PRIVACY_PATHS = ("/settings/privacy", "/settings/privacy-and-data")
+
+
+class ConfigError(ValueError):
+    """The replica configuration names something the replica does not have."""
+
+
+@dataclass(frozen=True)
+class ReplicaConfig:
+    variant: str = "switch"
+    faults: frozenset[str] = frozenset()
+    privacy_path: str = PRIVACY_PATHS[0]
+    alias_status: int = 302
+    slow_seconds: float = 1.5
+    drop_keys: frozenset[str] = frozenset()
+    blocked_status: int = 429
+    save_label: str = ""
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "faults", frozenset(self.faults))
+        object.__setattr__(self, "drop_keys", frozenset(self.drop_keys))
+        if self.variant not in VARIANTS:
+            raise ConfigError(f"Unknown variant '{self.variant}'. Variants: {', '.join(VARIANTS)}.")
+        unknown = sorted(self.faults - FAULTS.keys())
+        if unknown:
+            raise ConfigError(f"Unknown fault(s) {', '.join(unknown)}. Faults: {', '.join(FAULTS)}.")
+        if self.privacy_path not in PRIVACY_PATHS:
+            raise ConfigError(f"privacy_path must be one of {', '.join(PRIVACY_PATHS)}.")
+        if self.alias_status not in (301, 302, 307, 308):
+            raise ConfigError("alias_status must be a redirect status (301, 302, 307 or 308).")
+        if self.blocked_status not in (403, 429):
+            raise ConfigError("blocked_status must be 403 or 429.")
+        if self.slow_seconds < 0:
+            raise ConfigError("slow_seconds cannot be negative.")
+
+    @classmethod
+    def from_value(cls, value: ReplicaConfig | Mapping[str, Any] | None) -> ReplicaConfig:
+        """A config from a ReplicaConfig, a plain dict (for example parsed JSON) or None (the defaults)."""
+        if value is None:
+            return cls()
+        if isinstance(value, ReplicaConfig):
+            return value
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ConfigError(f"Unknown replica option(s) {', '.join(unknown)}. Options: {', '.join(sorted(known))}.")
+        options = dict(value)
+        for name in ("faults", "drop_keys"):
+            if name in options:
+                options[name] = _as_names(options[name])
+        return cls(**options)
+
+    def has(self, fault: str) -> bool:
+        return fault in self.faults
+
+    def with_changes(self, **changes: Any) -> ReplicaConfig:
+        for name in ("faults", "drop_keys"):
+            if name in changes:
+                changes[name] = _as_names(changes[name])
+        return replace(self, **changes)
+
+    @property
+    def alias_path(self) -> str:
+        return next(path for path in PRIVACY_PATHS if path != self.privacy_path)
+
+    @property
+    def save_button(self) -> str:
+        return self.save_label or ("Save" if self.variant == "legacy" else "Done")
+
+    def drops(self, key: str) -> bool:
+        """True when a save of `key` is answered as a success but not persisted."""
+        return self.has("drop_changes") and (not self.drop_keys or key in self.drop_keys)
+
+
+def _as_names(value: str | Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset(name.strip() for name in value.split(",") if name.strip())
+    return frozenset(value)
