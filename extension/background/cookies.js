@@ -1,0 +1,7 @@
+// The Pinterest session the host needs, read from this browser and handed over for one run.
+
+import { COOKIE_DOMAIN } from "../shared/config.js";
+
+export function pinterestCookies() {
+  return chrome.cookies.getAll({ domain: COOKIE_DOMAIN });
+}

@@ -1,0 +1,152 @@
+// A check or an opt-out, from the rules to the stored outcome: rules, cookies, one request to
+// the host, live progress into session storage, the report into local storage.
+
+import { chosenSettings } from "../shared/choices.js";
+import { PLATFORM } from "../shared/config.js";
+import { readSnapshot, StoreKey } from "../shared/store.js";
+import { MessageType, RunStatus } from "../shared/vocabulary.js";
+import { pinterestCookies } from "./cookies.js";
+import { askHost, cancelOnHost, HostError, newRequestId } from "./host.js";
+import { loadRules } from "./rules.js";
+import { serialized } from "./serial.js";
+
+const PROBLEM_STATUSES = [
+  RunStatus.LOGIN_REQUIRED,
+  RunStatus.BLOCKED,
+  RunStatus.TIMEOUT,
+  RunStatus.BROWSER_MISSING,
+  RunStatus.RULES_REFUSED,
+  RunStatus.FAILED,
+  RunStatus.INTERRUPTED,
+];
+
+let runInProgress = null;
+
+export function currentRunId() {
+  return runInProgress;
+}
+
+export function problemFromError(error) {
+  if (error instanceof HostError && error.kind !== "protocol") return { kind: error.kind, message: error.message };
+  if (error instanceof HostError) return { kind: error.name ?? "internal", message: error.message };
+  return { kind: "failed", message: String(error?.message ?? error) };
+}
+
+export function recordProblem(problem) {
+  return serialized(() => chrome.storage.local.set({ [StoreKey.PROBLEM]: problem ? { ...problem, at: Date.now() } : null }));
+}
+
+// The first rules ever seen are all "known"; settings that later rules add wait for a decision.
+export function rememberRules(rules) {
+  return serialized(async () => {
+    const stored = await chrome.storage.local.get(StoreKey.KNOWN_SETTINGS);
+    const update = { [StoreKey.RULES]: { ...rules, fetchedAt: Date.now() } };
+    if (!stored[StoreKey.KNOWN_SETTINGS]) {
+      update[StoreKey.KNOWN_SETTINGS] = rules.document.settings.map((setting) => setting.id);
+    }
+    await chrome.storage.local.set(update);
+  });
+}
+
+function stateOf(result) {
+  if (typeof result.after === "boolean") return result.after;
+  if (typeof result.before === "boolean") return result.before;
+  return null;
+}
+
+function recordReport(mode, report) {
+  return serialized(async () => {
+    const stored = await chrome.storage.local.get(StoreKey.SETTING_STATES);
+    const states = { ...(stored[StoreKey.SETTING_STATES] ?? {}) };
+    const checkedAt = new Date().toISOString();
+    for (const result of report.results ?? []) {
+      const state = stateOf(result);
+      states[result.id] = {
+        state: state ?? states[result.id]?.state ?? null,
+        status: result.status,
+        checkedAt: state === null ? (states[result.id]?.checkedAt ?? null) : checkedAt,
+        message: result.message ?? "",
+        page: result.page ?? null,
+      };
+    }
+    const problem = PROBLEM_STATUSES.includes(report.status)
+      ? { kind: report.status, message: report.message ?? "", at: Date.now() }
+      : null;
+    await chrome.storage.local.set({
+      [StoreKey.SETTING_STATES]: states,
+      [StoreKey.PROBLEM]: problem,
+      [StoreKey.LAST_RUN]: {
+        mode,
+        status: report.status,
+        message: report.message ?? "",
+        runId: report.run_id ?? null,
+        finishedAt: checkedAt,
+        results: (report.results ?? []).map(({ id, status, before, after, verified, page, message }) => ({
+          id, status, before, after, verified, page, message,
+        })),
+      },
+    });
+  });
+}
+
+function progressWriter(liveRun) {
+  let chain = Promise.resolve();
+  const write = (event) => {
+    if (!event) return;
+    liveRun.step = event.step;
+    liveRun.message = event.message ?? "";
+    if (typeof event.done === "number") liveRun.done = event.done;
+    if (typeof event.total === "number") liveRun.total = event.total;
+    if (event.setting_id) {
+      liveRun.settings[event.setting_id] = { step: event.step, status: event.status ?? null, message: event.message ?? "" };
+    }
+    const copy = structuredClone(liveRun);
+    chain = chain.then(() => chrome.storage.session.set({ [StoreKey.RUN]: copy }));
+  };
+  write.settled = () => chain;
+  return write;
+}
+
+// mode is MessageType.CHECK or MessageType.APPLY. Resolves to {report} or {problem}; never throws.
+export async function runOnPinterest(mode) {
+  if (runInProgress) return { problem: { kind: "busy", message: "Optout is already working on it." } };
+  const requestId = newRequestId();
+  runInProgress = requestId;
+  const liveRun = { requestId, mode, startedAt: Date.now(), step: "launching", message: "", done: 0, total: 0, settings: {} };
+  await chrome.storage.session.set({ [StoreKey.RUN]: { ...liveRun } });
+  const writeProgress = progressWriter(liveRun);
+  try {
+    const { preferences } = await readSnapshot();
+    const rules = await loadRules(preferences.serviceUrl);
+    await rememberRules(rules);
+    const { knownSettings } = await readSnapshot();
+    const chosen = chosenSettings(rules.document, preferences.choices, knownSettings);
+    if (chosen.length === 0) return { problem: { kind: "nothing_chosen", message: "Choose at least one setting in Options." } };
+    writeProgress({ step: "launching", done: 0, total: chosen.length, message: "" });
+    const request = {
+      platform: PLATFORM,
+      settings: chosen.map((setting) => setting.id),
+      cookies: await pinterestCookies(),
+    };
+    if (rules.envelope) request.bundle = rules.envelope;
+    const report = await askHost(mode, request, { id: requestId, onProgress: writeProgress });
+    writeProgress({ step: "finished", done: liveRun.total, total: liveRun.total, message: "" });
+    await recordReport(mode, report);
+    return { report };
+  } catch (error) {
+    const problem = problemFromError(error);
+    if (problem.kind !== "busy") await recordProblem(problem);
+    return { problem };
+  } finally {
+    runInProgress = null;
+    await writeProgress.settled();
+    await chrome.storage.session.remove(StoreKey.RUN);
+  }
+}
+
+export function cancelRun() {
+  return runInProgress ? cancelOnHost(runInProgress) : false;
+}
+
+export const checkNow = () => runOnPinterest(MessageType.CHECK);
+export const optOutNow = () => runOnPinterest(MessageType.APPLY);

@@ -1,0 +1,62 @@
+// Refreshing what the popup shows: the host's last known state (it also records runs made from
+// the command line) and, when they are stale, the rules.
+
+import { PLATFORM } from "../shared/config.js";
+import { readSnapshot, StoreKey } from "../shared/store.js";
+import { MessageType } from "../shared/vocabulary.js";
+import { askHost } from "./host.js";
+import { loadRules } from "./rules.js";
+import { problemFromError, recordProblem, rememberRules } from "./runs.js";
+import { serialized } from "./serial.js";
+
+const RULES_FRESH_MS = 6 * 60 * 60 * 1000;
+const HOST_PROBLEMS = ["host_missing", "host_forbidden", "host_failed"];
+
+function mergeStates(ours, theirs) {
+  const merged = { ...ours };
+  for (const [id, entry] of Object.entries(theirs ?? {})) {
+    const known = merged[id];
+    if (typeof entry.state !== "boolean") continue;
+    if (!known?.checkedAt || (entry.checked_at && entry.checked_at > known.checkedAt)) {
+      merged[id] = { state: entry.state, status: entry.status, checkedAt: entry.checked_at, message: "", page: null };
+    }
+  }
+  return merged;
+}
+
+export async function refreshStatus() {
+  let answer;
+  try {
+    answer = await askHost(MessageType.STATUS, { platform: PLATFORM });
+  } catch (error) {
+    await recordProblem(problemFromError(error));
+    return;
+  }
+  await serialized(async () => {
+    const stored = await chrome.storage.local.get([StoreKey.SETTING_STATES, StoreKey.PROBLEM]);
+    const update = { [StoreKey.SETTING_STATES]: mergeStates(stored[StoreKey.SETTING_STATES] ?? {}, answer.settings) };
+    if (HOST_PROBLEMS.includes(stored[StoreKey.PROBLEM]?.kind)) update[StoreKey.PROBLEM] = null;
+    await chrome.storage.local.set(update);
+  });
+  const { rules, preferences } = await readSnapshot();
+  if (!rules || Date.now() - (rules.fetchedAt ?? 0) > RULES_FRESH_MS) {
+    try {
+      await rememberRules(await loadRules(preferences.serviceUrl));
+    } catch (error) {
+      await recordProblem(problemFromError(error));
+    }
+  }
+}
+
+export async function historyPage(page, pageSize) {
+  return askHost(MessageType.HISTORY, { platform: PLATFORM, page, page_size: pageSize });
+}
+
+export async function fullHistory() {
+  const runs = [];
+  for (let page = 1; ; page += 1) {
+    const answer = await historyPage(page, 100);
+    runs.push(...answer.runs);
+    if (answer.runs.length === 0 || runs.length >= answer.total) return runs;
+  }
+}

@@ -1,0 +1,78 @@
+// The background worker: wires browser events to the modules that do the work. Listeners are
+// registered at the top level so the browser can wake the worker for them.
+
+import { LOGIN_URL, RECHECK_ALARM } from "../shared/config.js";
+import { WorkerRequest } from "../shared/requests.js";
+import { readPreferences, StoreKey } from "../shared/store.js";
+import { updateBadge } from "./badge.js";
+import { decideNewSettings, NotificationId, notifyFindings } from "./notifications.js";
+import { applyPrivacySignals } from "./privacy-signals.js";
+import { scheduleRecheck } from "./recheck.js";
+import { cancelRun, checkNow, optOutNow } from "./runs.js";
+import { fullHistory, historyPage, refreshStatus } from "./status.js";
+
+async function followPreferences() {
+  const preferences = await readPreferences();
+  await Promise.all([scheduleRecheck(preferences), applyPrivacySignals(preferences.privacySignals), updateBadge()]);
+}
+
+async function recheck() {
+  const outcome = await checkNow();
+  if (outcome.problem?.kind === "busy") return;
+  await notifyFindings();
+}
+
+chrome.runtime.onInstalled.addListener(() => {
+  followPreferences();
+  refreshStatus();
+});
+
+chrome.runtime.onStartup.addListener(() => {
+  followPreferences();
+});
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== "local") return;
+  if (changes[StoreKey.PREFERENCES]) {
+    followPreferences();
+  } else if (changes[StoreKey.SETTING_STATES] || changes[StoreKey.PROBLEM] || changes[StoreKey.RULES]) {
+    updateBadge();
+  }
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === RECHECK_ALARM) recheck();
+});
+
+chrome.notifications.onButtonClicked.addListener(async (notificationId, buttonIndex) => {
+  await chrome.notifications.clear(notificationId);
+  if (notificationId === NotificationId.DRIFT) {
+    await optOutNow();
+  } else if (notificationId === NotificationId.NEW_SETTINGS) {
+    await decideNewSettings(buttonIndex === 0);
+    if (buttonIndex === 0) await optOutNow();
+  } else if (notificationId === NotificationId.LOGGED_OUT) {
+    await chrome.tabs.create({ url: LOGIN_URL });
+  }
+});
+
+const HANDLERS = {
+  [WorkerRequest.OPT_OUT]: () => optOutNow(),
+  [WorkerRequest.CHECK]: () => checkNow(),
+  [WorkerRequest.CANCEL]: () => ({ cancelled: cancelRun() }),
+  [WorkerRequest.REFRESH]: () => refreshStatus(),
+  [WorkerRequest.HISTORY]: (message) => historyPage(message.page ?? 1, message.pageSize ?? 20),
+  [WorkerRequest.EXPORT_HISTORY]: () => fullHistory(),
+};
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const handler = HANDLERS[message?.kind];
+  if (!handler || sender.id !== chrome.runtime.id) return false;
+  Promise.resolve()
+    .then(() => handler(message))
+    .then(
+      (value) => sendResponse({ ok: true, value: value ?? null }),
+      (error) => sendResponse({ ok: false, error: { kind: error?.kind ?? "failed", message: String(error?.message ?? error) } }),
+    );
+  return true;
+});

@@ -1,0 +1,10 @@
+// What the popup and the options page ask the background worker for.
+
+export const WorkerRequest = Object.freeze({
+  OPT_OUT: "opt_out",
+  CHECK: "check",
+  CANCEL: "cancel",
+  REFRESH: "refresh",
+  HISTORY: "history",
+  EXPORT_HISTORY: "export_history",
+});
