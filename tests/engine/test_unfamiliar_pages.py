@@ -100,3 +100,32 @@ def test_an_unknown_wording_is_not_found_and_nothing_is_clicked(tiny_site):
     assert report.status == RunStatus.PARTIAL
     assert statuses(report)[CANVAS] == SettingStatus.NOT_FOUND
     assert report.clicks == 0
+
+
+def test_a_menu_link_off_pinterest_is_never_followed(tiny_site):
+    site, options = tiny_site(
+        '<nav><a href="https://evil.example/settings/recommendations">Refine your recommendations</a></nav>'
+    )
+    visited: list[str] = []
+    report = check(
+        RULES,
+        [],
+        ["pinterest.recommendations.ai_content"],
+        options,
+        lambda event: visited.append(event.page or "") if event.step == "loading" else None,
+    )
+    assert report.status == RunStatus.PARTIAL, report.message
+    assert statuses(report)["pinterest.recommendations.ai_content"] == SettingStatus.NOT_FOUND
+    assert visited == [RULES.menu_page]
+
+
+def test_a_menu_link_on_pinterest_is_followed_by_its_name(tiny_site):
+    site, options = tiny_site('<nav><a href="/settings/genai">Refine your recommendations</a></nav>')
+    site.app.add_url_rule(
+        "/settings/genai",
+        "genai",
+        lambda: "<h2>GenAI interests</h2><label><input type=checkbox checked> Show AI content</label>",
+    )
+    report = check(RULES, [], ["pinterest.recommendations.ai_content"], options)
+    [result] = report.results
+    assert result.status == SettingStatus.WOULD_CHANGE and result.page == "https://www.pinterest.com/settings/genai"
