@@ -27,7 +27,8 @@ async function show(id, title, message, buttons) {
 }
 
 export function driftMessage(settings) {
-  const named = settings.map((setting) => `\u201c${setting.title}\u201d`);
+  // Pinterest's own wording is what the person sees on Pinterest's page.
+  const named = settings.map((setting) => `\u201c${setting.labels?.[0] ?? setting.title}\u201d`);
   const direction = (setting) => (desiredState(setting) ? "back off" : "back on");
   if (settings.length === 1) return `Pinterest turned ${named[0]} ${direction(settings[0])}.`;
   return `Pinterest changed ${settings.length} of your settings back: ${named.join(", ")}.`;

@@ -3,12 +3,13 @@
 
 import { LOGIN_URL, RECHECK_ALARM } from "../shared/config.js";
 import { WorkerRequest } from "../shared/requests.js";
-import { readPreferences, StoreKey } from "../shared/store.js";
+import { readPreferences, StoreKey, writePreferences } from "../shared/store.js";
 import { updateBadge } from "./badge.js";
 import { decideNewSettings, NotificationId, notifyFindings } from "./notifications.js";
 import { applyPrivacySignals } from "./privacy-signals.js";
 import { scheduleRecheck } from "./recheck.js";
 import { cancelRun, checkNow, optOutNow } from "./runs.js";
+import { serialized } from "./serial.js";
 import { fullHistory, historyPage, refreshStatus } from "./status.js";
 
 async function followPreferences() {
@@ -44,7 +45,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === RECHECK_ALARM) recheck();
 });
 
-chrome.notifications.onButtonClicked.addListener(async (notificationId, buttonIndex) => {
+async function onNotificationButton(notificationId, buttonIndex) {
   await chrome.notifications.clear(notificationId);
   if (notificationId === NotificationId.DRIFT) {
     await optOutNow();
@@ -54,7 +55,12 @@ chrome.notifications.onButtonClicked.addListener(async (notificationId, buttonIn
   } else if (notificationId === NotificationId.LOGGED_OUT) {
     await chrome.tabs.create({ url: LOGIN_URL });
   }
-});
+}
+
+chrome.notifications.onButtonClicked.addListener(onNotificationButton);
+
+// Reachable from the worker's console (and the end-to-end tests) to act as a button press would.
+globalThis.onNotificationButton = onNotificationButton;
 
 const HANDLERS = {
   [WorkerRequest.OPT_OUT]: () => optOutNow(),
@@ -63,6 +69,7 @@ const HANDLERS = {
   [WorkerRequest.REFRESH]: () => refreshStatus(),
   [WorkerRequest.HISTORY]: (message) => historyPage(message.page ?? 1, message.pageSize ?? 20),
   [WorkerRequest.EXPORT_HISTORY]: () => fullHistory(),
+  [WorkerRequest.SET_PREFERENCES]: (message) => serialized(() => writePreferences(message.changes ?? {})),
 };
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

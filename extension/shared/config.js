@@ -12,8 +12,6 @@ export const COOKIE_DOMAIN = "pinterest.com";
 
 export const LOGIN_URL = "https://www.pinterest.com/login/";
 
-export const INSTALL_COMMAND = "optout install --browser chromium";
-
 export const RECHECK_ALARM = "recheck";
 
 export const RECHECK_MINUTES = Object.freeze({ off: 0, daily: 24 * 60, weekly: 7 * 24 * 60 });

@@ -7,4 +7,5 @@ export const WorkerRequest = Object.freeze({
   REFRESH: "refresh",
   HISTORY: "history",
   EXPORT_HISTORY: "export_history",
+  SET_PREFERENCES: "set_preferences",
 });

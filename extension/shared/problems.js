@@ -1,0 +1,115 @@
+// What each problem means to a person, and what they can do about it.
+
+import { LOGIN_URL } from "./config.js";
+import { installCommand } from "./install.js";
+
+export const PRIVACY_PAGE = "https://www.pinterest.com/settings/privacy";
+
+export const HOST_PROBLEMS = Object.freeze(["host_missing", "host_forbidden", "host_failed"]);
+
+// Each entry: title, text, and an action ({command} to copy, or {link, label}).
+export function describeProblem(problem) {
+  const kind = problem?.kind;
+  if (kind === "host_missing" || kind === "host_forbidden") {
+    return {
+      tone: "bad",
+      title: "One more step: install the Optout helper",
+      text: "Optout needs its small helper app to change your settings. Run this once in a terminal, then reopen this window:",
+      action: { command: installCommand() },
+    };
+  }
+  if (kind === "host_failed" || kind === "internal") {
+    return {
+      tone: "bad",
+      title: "The Optout helper stopped",
+      text: "Something went wrong in the helper app. Try again; if it keeps happening, reinstall it with:",
+      action: { command: installCommand() },
+    };
+  }
+  if (kind === "login_required") {
+    return {
+      tone: "warn",
+      title: "Log in to Pinterest first",
+      text: "Optout works with the Pinterest account you are logged in to in this browser. Log in, then try again.",
+      action: { link: LOGIN_URL, label: "Log in to Pinterest" },
+    };
+  }
+  if (kind === "blocked") {
+    return {
+      tone: "warn",
+      title: "Pinterest is not letting changes through right now",
+      text: "Pinterest asked to slow down. Nothing is wrong with your account: try again later.",
+      action: null,
+    };
+  }
+  if (kind === "timeout") {
+    return {
+      tone: "warn",
+      title: "Pinterest took too long to answer",
+      text: "Check your internet connection and try again in a few minutes.",
+      action: null,
+    };
+  }
+  if (kind === "browser_missing") {
+    return {
+      tone: "bad",
+      title: "Optout could not start a browser",
+      text: "The helper needs Chrome, Chromium or Edge installed on this computer.",
+      action: null,
+    };
+  }
+  if (kind === "rules_refused") {
+    return {
+      tone: "bad",
+      title: "The settings list did not pass its safety check",
+      text: "Optout refused an update it could not verify. Check the rules service address in Options, or try again later.",
+      action: null,
+    };
+  }
+  if (kind === "nothing_chosen") {
+    return {
+      tone: "warn",
+      title: "No settings chosen",
+      text: "Choose at least one setting for Optout to look after.",
+      action: { link: "options.html", label: "Open Options" },
+    };
+  }
+  if (kind === "busy") {
+    return { tone: "warn", title: "Already working on it", text: "A run is going on; this window will update.", action: null };
+  }
+  return {
+    tone: "bad",
+    title: "Something went wrong",
+    text: problem?.message || "Try again in a moment.",
+    action: null,
+  };
+}
+
+export function describeSettingStatus(status) {
+  switch (status) {
+    case "already_ok":
+      return "Already how you want it";
+    case "changed":
+      return "Changed and confirmed";
+    case "would_change":
+      return "Needs changing";
+    case "not_found":
+      return "Optout could not find this setting";
+    case "ambiguous":
+      return "Optout was not sure which switch this is";
+    case "locked":
+      return "Pinterest does not let this be changed";
+    case "save_failed":
+      return "Pinterest did not save the change";
+    case "verify_failed":
+      return "The change did not stick";
+    case "skipped":
+      return "Skipped";
+    default:
+      return "";
+  }
+}
+
+export function needsHandWork(status) {
+  return ["not_found", "ambiguous", "save_failed", "verify_failed"].includes(status);
+}
