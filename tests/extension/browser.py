@@ -1,0 +1,91 @@
+"""Launching Debian's Chromium with the real extension, and the native host registered in its profile."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from native_host.browser import CHROMIUM_FLAGS
+from native_host.protocol import HOST_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "extension"
+EXTENSION_ID = (EXTENSION / "extension-id.txt").read_text().strip()
+CHROMIUM = "/usr/lib/chromium/chromium"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def isolated_env(tmp: Path, **extra: str) -> dict[str, str]:
+    """HOME and XDG dirs in `tmp`, so neither Chromium nor the host writes outside it."""
+    home = tmp / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OPTOUT_")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        OPTOUT_DATA_DIR=str(tmp / "data"),
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+def register_host(profile: Path, tmp: Path, env: dict[str, str]) -> Path:
+    """A launcher running the real host with `env`, named in `<profile>/NativeMessagingHosts`."""
+    launcher = tmp / "optout-host.sh"
+    exports = "".join(f"export {key}='{env[key]}'\n" for key in ("OPTOUT_DATA_DIR", "OPTOUT_SITE_MAP") if key in env)
+    launcher.write_text(f"#!/bin/sh\n{exports}cd '{ROOT}'\nexec '{PYTHON}' -m native_host.host \"$@\"\n")
+    launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    manifest = {
+        "name": HOST_NAME,
+        "description": "Optout helper (test)",
+        "path": str(launcher),
+        "type": "stdio",
+        "allowed_origins": [f"chrome-extension://{EXTENSION_ID}/"],
+    }
+    hosts = profile / "NativeMessagingHosts"
+    hosts.mkdir(parents=True, exist_ok=True)
+    path = hosts / f"{HOST_NAME}.json"
+    path.write_text(json.dumps(manifest))
+    return path
+
+
+def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list[str] = ()) -> Any:
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_FLAGS,
+            *extra_args,
+            f"--disable-extensions-except={EXTENSION}",
+            f"--load-extension={EXTENSION}",
+        ],
+        env=env,
+        viewport={"width": 1000, "height": 800},
+    )
+
+
+def service_worker(context: Any) -> Any:
+    return context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+
+
+def open_popup(context: Any) -> Any:
+    """popup.html in a tab sized like the toolbar popup."""
+    page = context.new_page()
+    page.set_viewport_size({"width": 380, "height": 600})
+    page.goto(f"chrome-extension://{EXTENSION_ID}/popup.html")
+    return page
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
