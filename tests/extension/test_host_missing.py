@@ -1,0 +1,27 @@
+"""Without the helper installed, the popup gives the exact command that installs it, and the badge says so."""
+
+import pytest
+
+from .browser import isolated_env, launch, open_popup, screenshot, service_worker
+
+pytestmark = pytest.mark.browser
+
+
+def test_popup_shows_the_install_command_when_the_host_is_missing(tmp_path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        context = launch(playwright, tmp_path / "profile", isolated_env(tmp_path))
+        try:
+            worker = service_worker(context)
+            popup = open_popup(context)
+            problem = popup.locator("#problem")
+            expect(problem).to_have_attribute("data-kind", "host_missing", timeout=15_000)
+            expect(problem).to_contain_text("install the Optout helper")
+            command = popup.locator("#install-command")
+            expect(command).to_contain_text("optout install --browser chromium --extension-id ")
+            popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'")
+            screenshot(popup, "popup-host-missing.png")
+            assert worker.evaluate("() => chrome.action.getBadgeText({})") == "!"
+        finally:
+            context.close()
