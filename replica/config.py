@@ -52,6 +52,12 @@ class ReplicaConfig:
         unknown = sorted(self.faults - FAULTS.keys())
         if unknown:
             raise ConfigError(f"Unknown fault(s) {', '.join(unknown)}. Faults: {', '.join(FAULTS)}.")
+        # Imported here: pages needs this module for its type hints.
+        from replica.pages import ALL_KEYS
+
+        unknown_keys = sorted(self.drop_keys - set(ALL_KEYS))
+        if unknown_keys:
+            raise ConfigError(f"Unknown drop key(s) {', '.join(unknown_keys)}. Keys: {', '.join(ALL_KEYS)}.")
         if self.privacy_path not in PRIVACY_PATHS:
             raise ConfigError(f"privacy_path must be one of {', '.join(PRIVACY_PATHS)}.")
         if self.alias_status not in (301, 302, 307, 308):

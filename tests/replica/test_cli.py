@@ -97,3 +97,9 @@ def test_runs_on_a_free_port_and_writes_logged_in_cookies(tmp_path):
             process.wait(timeout=5)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_a_misspelt_drop_key_is_refused():
+    result = run_replica("--fault", "drop_changes", "--drop-key", "partner_info")
+    assert result.returncode == 2
+    assert "replica: Unknown drop key(s) partner_info." in result.stderr

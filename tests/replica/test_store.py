@@ -146,3 +146,11 @@ def test_config_from_plain_values():
         ReplicaConfig.from_value({"colour": "red"})
     assert str(error.value).startswith("Unknown replica option(s) colour. Options: alias_status, blocked_status,")
     assert isinstance(error.value, ValueError)
+
+
+def test_drop_keys_must_name_settings_the_replica_has():
+    """A misspelt drop key would make drop_changes drop nothing, and a verify test pass for the wrong reason."""
+    with pytest.raises(ConfigError) as error:
+        ReplicaConfig(faults={"drop_changes"}, drop_keys={"canvas_training", pages.CANVAS})
+    assert str(error.value).startswith("Unknown drop key(s) canvas_training. Keys: pinterest.genai.canvas_training,")
+    assert ReplicaConfig(faults={"drop_changes"}, drop_keys={pages.CANVAS}).drops(pages.CANVAS)
