@@ -45,7 +45,11 @@ def test_no_remote_code_in_pages_or_scripts() -> None:
 
 
 def test_pages_and_scripts_the_manifest_names_exist() -> None:
-    for relative in [MANIFEST["action"]["default_popup"], MANIFEST["options_ui"]["page"], MANIFEST["background"]["service_worker"]]:
+    for relative in [
+        MANIFEST["action"]["default_popup"],
+        MANIFEST["options_ui"]["page"],
+        MANIFEST["background"]["service_worker"],
+    ]:
         assert (EXTENSION / relative).is_file(), relative
     for icon in MANIFEST["icons"].values():
         assert (EXTENSION / icon).is_file(), icon

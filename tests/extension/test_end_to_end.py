@@ -1,0 +1,267 @@
+"""The real extension, the real host registered in the browser's profile, and the replica served as
+https://www.pinterest.com: what a person does in the popup reaches their account on the server side."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from native_host.site_map import SiteMapProxies
+from replica import ReplicaConfig, serve
+
+from .browser import EXTENSION_ID, ROOT, isolated_env, launch, open_popup, register_host, screenshot, service_worker
+
+pytestmark = pytest.mark.browser
+
+RULES = json.loads((ROOT / "rules" / "pinterest.json").read_text())
+DEFAULT_SETTINGS = {setting["id"]: setting["desired"] == "on" for setting in RULES["settings"] if setting["default"]}
+CANVAS = "pinterest.genai.canvas_training"
+RUN_TIMEOUT_MS = 60_000
+
+
+@dataclass
+class RequestLog:
+    """WSGI middleware around the replica: the privacy headers of every request it receives."""
+
+    app: Callable[..., Any]
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        with self.lock:
+            self.requests.append(
+                {
+                    "method": environ["REQUEST_METHOD"],
+                    "path": environ.get("PATH_INFO", ""),
+                    "gpc": environ.get("HTTP_SEC_GPC"),
+                    "dnt": environ.get("HTTP_DNT"),
+                }
+            )
+        return self.app(environ, start_response)
+
+    def since(self, start: int) -> list[dict[str, Any]]:
+        with self.lock:
+            return self.requests[start:]
+
+
+@dataclass
+class World:
+    replica: Any
+    log: RequestLog
+    context: Any
+    worker: Any
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    from playwright.sync_api import sync_playwright
+
+    tmp = tmp_path_factory.mktemp("extension-e2e")
+    with serve(ReplicaConfig()) as replica:
+        log = RequestLog(replica.app.wsgi_app)
+        replica.app.wsgi_app = log
+        env = isolated_env(tmp, OPTOUT_SITE_MAP=f"https://www.pinterest.com={replica.url}")
+        profile = tmp / "profile"
+        register_host(profile, tmp, env)
+        with SiteMapProxies({"https://www.pinterest.com": replica.url}) as proxies, sync_playwright() as playwright:
+            context = launch(playwright, profile, env, proxies.browser_args())
+            try:
+                yield World(replica, log, context, service_worker(context))
+            finally:
+                context.close()
+
+
+@pytest.fixture(scope="module")
+def session(world: World) -> str:
+    """Log in through the replica's own login form in the extension's browser; the session cookie's value."""
+    page = world.context.new_page()
+    page.goto("https://www.pinterest.com/login/")
+    page.fill("#email", "artist@example.com")
+    page.fill("#password", "correct horse")
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    page.close()
+    cookies = world.context.cookies("https://www.pinterest.com")
+    value = next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")
+    assert world.replica.store.state(value)[CANVAS] is True  # the replica starts with Canvas training on
+    return value
+
+
+def badge(world: World) -> str:
+    return world.worker.evaluate("() => chrome.action.getBadgeText({})")
+
+
+def ready_popup(world: World) -> Any:
+    popup = open_popup(world.context)
+    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
+    return popup
+
+
+def set_preferences(world: World, changes: dict[str, Any]) -> None:
+    world.worker.evaluate(
+        """async (changes) => {
+            const stored = await chrome.storage.local.get("preferences");
+            await chrome.storage.local.set({ preferences: { ...(stored.preferences ?? {}), ...changes } });
+        }""",
+        changes,
+    )
+
+
+def test_logged_out_popup_links_to_pinterest_login(world: World) -> None:
+    from playwright.sync_api import expect
+
+    popup = ready_popup(world)
+    popup.click("#opt-out")
+    popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
+    problem = popup.locator("#problem")
+    expect(problem).to_have_attribute("data-kind", "login_required")
+    expect(problem).to_contain_text("Log in to Pinterest")
+    assert popup.locator("#problem a").get_attribute("href") == "https://www.pinterest.com/login/"
+    screenshot(popup, "popup-logged-out.png")
+    assert badge(world) == "?"
+    popup.close()
+
+
+def test_opt_me_out_changes_every_chosen_setting_on_the_server(world: World, session: str) -> None:
+    from playwright.sync_api import expect
+
+    popup = ready_popup(world)
+    expect(popup.locator(".setting")).to_have_count(len(DEFAULT_SETTINGS))
+    screenshot(popup, "popup-before.png")
+    popup.click("#opt-out")
+    popup.locator(".pill.busy").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    screenshot(popup, "popup-during.png")
+    popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
+
+    summary = popup.locator("#summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_have_attribute("data-status", "done")
+    expect(summary).to_contain_text("you\u2019re opted out")
+    expect(popup.locator(".pill.good")).to_have_count(len(DEFAULT_SETTINGS))
+    screenshot(popup, "popup-after.png")
+
+    state = world.replica.store.state(session)
+    assert {key: state[key] for key in DEFAULT_SETTINGS} == DEFAULT_SETTINGS
+    assert badge(world) == "\u2713"
+    popup.close()
+
+
+def test_privacy_signals_reach_pinterest_and_stop_when_turned_off(world: World, session: str) -> None:
+    login_posts = [r for r in world.log.requests if r["method"] == "POST" and r["path"] == "/login/"]
+    assert login_posts and all(r["gpc"] == "1" and r["dnt"] == "1" for r in login_posts), login_posts
+
+    page = world.context.new_page()
+    set_preferences(world, {"privacySignals": False})
+    wait_until(
+        lambda: world.worker.evaluate(
+            "async () => (await chrome.declarativeNetRequest.getDynamicRules()).length === 0"
+        ),
+        10,
+        "the rule to go",
+    )
+    start = len(world.log.requests)
+    page.goto("https://www.pinterest.com/settings/privacy")
+    without = world.log.since(start)
+    assert without and all(r["gpc"] is None and r["dnt"] is None for r in without), without
+
+    set_preferences(world, {"privacySignals": True})
+    wait_until(
+        lambda: world.worker.evaluate(
+            "async () => (await chrome.declarativeNetRequest.getDynamicRules()).length === 1"
+        ),
+        10,
+        "the rule to return",
+    )
+    start = len(world.log.requests)
+    page.goto("https://www.pinterest.com/settings/privacy")
+    with_signals = world.log.since(start)
+    assert with_signals and all(r["gpc"] == "1" and r["dnt"] == "1" for r in with_signals), with_signals
+    page.close()
+
+
+def test_recheck_alarm_notices_drift_and_fix_now_fixes_it(world: World, session: str) -> None:
+    world.worker.evaluate(
+        """() => {
+            globalThis.createdNotifications = [];
+            const create = chrome.notifications.create.bind(chrome.notifications);
+            chrome.notifications.create = (id, options) => {
+                globalThis.createdNotifications.push({ id, options });
+                return create(id, options);
+            };
+        }"""
+    )
+    world.replica.store.set_state(session, CANVAS, True)
+    set_preferences(world, {"recheckMinutes": 0.05})
+
+    def drift_notices() -> list[dict[str, Any]]:
+        created = world.worker.evaluate("() => globalThis.createdNotifications")
+        return [entry for entry in created if entry["id"] == "drift"]
+
+    wait_until(drift_notices, 60, "a drift notification")
+    time.sleep(4)  # let the alarm fire again: the same finding must not notify twice
+    set_preferences(world, {"recheck": "off", "recheckMinutes": None})
+    wait_until(
+        lambda: world.worker.evaluate("async () => !(await chrome.storage.session.get('run')).run"), 60, "checks to end"
+    )
+    notices = drift_notices()
+    assert len(notices) == 1, notices
+    options = notices[0]["options"]
+    assert options["message"] == "Pinterest turned \u201cUse your data to train Pinterest Canvas\u201d back on."
+    assert options["buttons"] == [{"title": "Fix now"}]
+    assert badge(world) == "1"
+
+    world.worker.evaluate("() => globalThis.onNotificationButton('drift', 0)")
+    assert world.replica.store.state(session)[CANVAS] is False
+    assert badge(world) == "\u2713"
+
+
+def test_options_page_shows_choices_and_history_and_exports_it(world: World, session: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = world.context.new_page()
+    page.goto(f"chrome-extension://{EXTENSION_ID}/options.html")
+    page.wait_for_function("() => document.body.dataset.ready === 'true'", timeout=30_000)
+    boxes = page.locator("#setting-groups input[type=checkbox]")
+    expect(boxes).to_have_count(len(RULES["settings"]))
+    checked = page.locator("#setting-groups input[type=checkbox]:checked")
+    assert sorted(checked.evaluate_all("(nodes) => nodes.map((n) => n.dataset.settingId)")) == sorted(DEFAULT_SETTINGS)
+    rows = page.locator("#history-rows tr")
+    assert rows.count() >= 3  # the logged-out run, the opt-out, the re-check and its fix
+    expect(page.locator("#recheck")).to_have_value("off")
+    screenshot(page, "options.png")
+
+    with page.expect_download() as download:
+        page.click("#export")
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert len(exported["runs"]) >= rows.count()
+    assert {run["status"] for run in exported["runs"]} >= {"login_required", "done"}
+
+    page.uncheck(f'[data-setting-id="{CANVAS}"]')
+    wait_until(
+        lambda: (
+            world.worker.evaluate(
+                "async () => (await chrome.storage.local.get('preferences')).preferences.choices"
+            ).get(CANVAS)
+            is False
+        ),
+        10,
+        "the choice to be saved",
+    )
+    page.close()
