@@ -36,6 +36,13 @@ export function recordProblem(problem) {
   return serialized(() => chrome.storage.local.set({ [StoreKey.PROBLEM]: problem ? { ...problem, at: Date.now() } : null }));
 }
 
+export function clearLoginProblem() {
+  return serialized(async () => {
+    const stored = await chrome.storage.local.get(StoreKey.PROBLEM);
+    if (stored[StoreKey.PROBLEM]?.kind === RunStatus.LOGIN_REQUIRED) await chrome.storage.local.set({ [StoreKey.PROBLEM]: null });
+  });
+}
+
 // The first rules ever seen are all "known"; settings that later rules add wait for a decision.
 export function rememberRules(rules) {
   return serialized(async () => {

@@ -1,14 +1,14 @@
 // The background worker: wires browser events to the modules that do the work. Listeners are
 // registered at the top level so the browser can wake the worker for them.
 
-import { LOGIN_URL, RECHECK_ALARM } from "../shared/config.js";
+import { COOKIE_DOMAIN, LOGIN_URL, RECHECK_ALARM, SESSION_COOKIE } from "../shared/config.js";
 import { WorkerRequest } from "../shared/requests.js";
 import { readPreferences, StoreKey, writePreferences } from "../shared/store.js";
 import { updateBadge } from "./badge.js";
 import { decideNewSettings, NotificationId, notifyFindings } from "./notifications.js";
 import { applyPrivacySignals } from "./privacy-signals.js";
 import { scheduleRecheck } from "./recheck.js";
-import { cancelRun, checkNow, optOutNow } from "./runs.js";
+import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
 import { serialized } from "./serial.js";
 import { fullHistory, historyPage, refreshStatus } from "./status.js";
 
@@ -39,6 +39,11 @@ chrome.storage.onChanged.addListener((changes, area) => {
   } else if (changes[StoreKey.SETTING_STATES] || changes[StoreKey.PROBLEM] || changes[StoreKey.RULES]) {
     updateBadge();
   }
+});
+
+// Logging in to Pinterest sets new cookies: a "log in first" message from an earlier run no longer holds.
+chrome.cookies.onChanged.addListener(({ cookie, removed }) => {
+  if (!removed && cookie.name === SESSION_COOKIE && cookie.domain.endsWith(COOKIE_DOMAIN)) clearLoginProblem();
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {

@@ -184,7 +184,7 @@ function render(snapshot) {
   renderProblem(problem);
   renderSummary(snapshot);
   renderHeadline(snapshot, chosen);
-  $("headline").hidden = Boolean(problem) && !running;
+  $("headline").hidden = (Boolean(problem) || !$("summary").hidden) && !running;
   renderSettings(snapshot, chosen);
   const button = $("opt-out");
   button.disabled = running || chosen.length === 0;

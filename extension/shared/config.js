@@ -10,6 +10,9 @@ export const SERVICE_TIMEOUT_MS = 3000;
 
 export const COOKIE_DOMAIN = "pinterest.com";
 
+// Pinterest's login session cookie: when it is set again, the person has logged back in.
+export const SESSION_COOKIE = "_pinterest_sess";
+
 export const LOGIN_URL = "https://www.pinterest.com/login/";
 
 export const RECHECK_ALARM = "recheck";

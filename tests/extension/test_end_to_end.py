@@ -144,6 +144,8 @@ def test_opt_me_out_changes_every_chosen_setting_on_the_server(world: World, ses
 
     popup = ready_popup(world)
     expect(popup.locator(".setting")).to_have_count(len(DEFAULT_SETTINGS))
+    expect(popup.locator("#problem")).to_be_hidden()  # logging in cleared the earlier "log in first"
+    expect(popup.locator("#headline-title")).to_have_text("Not checked yet")
     screenshot(popup, "popup-before.png")
     popup.click("#opt-out")
     popup.locator(".pill.busy").first.wait_for(timeout=RUN_TIMEOUT_MS)
