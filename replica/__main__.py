@@ -50,9 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"replica: {error}", file=sys.stderr)
         return 2
-    server = serve(config, host=args.host, port=args.port)
+    server = serve(config, host=args.host, port=args.port)  # Werkzeug itself explains a busy port and exits
     if args.cookies_out:
-        args.cookies_out.write_text(json.dumps(server.store.new_session(), indent=2))
+        try:
+            args.cookies_out.write_text(json.dumps(server.store.new_session(), indent=2))
+        except OSError as error:
+            server.stop()
+            reason = error.strerror or error
+            print(f"replica: cannot write the cookies to {args.cookies_out}: {reason}", file=sys.stderr)
+            return 2
     print(server.url, flush=True)
     try:
         threading.Event().wait()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import select
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -103,3 +104,23 @@ def test_a_misspelt_drop_key_is_refused():
     result = run_replica("--fault", "drop_changes", "--drop-key", "partner_info")
     assert result.returncode == 2
     assert "replica: Unknown drop key(s) partner_info." in result.stderr
+
+
+def test_an_unwritable_cookies_file_is_a_message_not_a_trace(tmp_path):
+    target = tmp_path / "missing" / "cookies.json"
+    result = run_replica("--cookies-out", str(target))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"replica: cannot write the cookies to {target}:")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_busy_port_is_a_message_not_a_trace():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_replica("--port", str(port))
+    assert result.returncode != 0
+    assert f"Port {port} is in use" in result.stderr
+    assert "Traceback" not in result.stderr
