@@ -25,6 +25,8 @@ const RUN_WORDS = {
   running: "Running",
 };
 
+const FINISHED = ["done", "partial"];
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -106,7 +108,7 @@ function renderHistory(answer) {
       element("td", "", dateTime(run.started_at)),
       element("td", "", run.mode === "apply" ? "Opt-out" : "Check"),
       element("td", "", RUN_WORDS[run.status] ?? run.status),
-      element("td", "", run.results.length ? `${good} of ${run.results.length} as chosen` : "\u2014"),
+      element("td", "", FINISHED.includes(run.status) ? `${good} of ${run.results.length} as chosen` : "\u2014"),
     );
     return row;
   });
