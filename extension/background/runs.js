@@ -2,7 +2,7 @@
 // the host, live progress into session storage, the report into local storage.
 
 import { chosenSettings } from "../shared/choices.js";
-import { PLATFORM } from "../shared/config.js";
+import { PLATFORM, RULES_FRESH_MS } from "../shared/config.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { MessageType, RunStatus } from "../shared/vocabulary.js";
 import { pinterestCookies } from "./cookies.js";
@@ -53,6 +53,12 @@ export function rememberRules(rules) {
     }
     await chrome.storage.local.set(update);
   });
+}
+
+// Rules fetched a moment ago (the popup refreshes them when it opens) are reused: fetching them
+// again would start a second helper process before every run.
+export function rulesAreFresh(rules) {
+  return Boolean(rules?.document) && Date.now() - (rules.fetchedAt ?? 0) < RULES_FRESH_MS;
 }
 
 function stateOf(result) {
@@ -123,9 +129,9 @@ export async function runOnPinterest(mode) {
   await chrome.storage.session.set({ [StoreKey.RUN]: { ...liveRun } });
   const writeProgress = progressWriter(liveRun);
   try {
-    const { preferences } = await readSnapshot();
-    const rules = await loadRules(preferences.serviceUrl);
-    await rememberRules(rules);
+    const { preferences, rules: stored } = await readSnapshot();
+    const rules = rulesAreFresh(stored) ? stored : await loadRules(preferences.serviceUrl);
+    if (rules !== stored) await rememberRules(rules);
     const { knownSettings } = await readSnapshot();
     const chosen = chosenSettings(rules.document, preferences.choices, knownSettings);
     if (chosen.length === 0) return { problem: { kind: "nothing_chosen", message: "Choose at least one setting in Options." } };

@@ -6,10 +6,9 @@ import { readSnapshot, StoreKey } from "../shared/store.js";
 import { MessageType } from "../shared/vocabulary.js";
 import { askHost } from "./host.js";
 import { loadRules } from "./rules.js";
-import { problemFromError, recordProblem, rememberRules } from "./runs.js";
+import { problemFromError, recordProblem, rememberRules, rulesAreFresh } from "./runs.js";
 import { serialized } from "./serial.js";
 
-const RULES_FRESH_MS = 6 * 60 * 60 * 1000;
 const HOST_PROBLEMS = ["host_missing", "host_forbidden", "host_failed"];
 
 function mergeStates(ours, theirs) {
@@ -39,7 +38,7 @@ export async function refreshStatus() {
     await chrome.storage.local.set(update);
   });
   const { rules, preferences } = await readSnapshot();
-  if (!rules || Date.now() - (rules.fetchedAt ?? 0) > RULES_FRESH_MS) {
+  if (!rulesAreFresh(rules)) {
     try {
       await rememberRules(await loadRules(preferences.serviceUrl));
     } catch (error) {

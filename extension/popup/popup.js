@@ -196,6 +196,17 @@ async function refreshView() {
   render(await readSnapshot());
 }
 
+// Progress arrives in bursts; drawing once per burst leaves the processor to the run itself.
+let redrawQueued = false;
+function queueRedraw() {
+  if (redrawQueued) return;
+  redrawQueued = true;
+  setTimeout(() => {
+    redrawQueued = false;
+    refreshView();
+  }, 60);
+}
+
 async function optOut() {
   outcome = null;
   transientProblem = null;
@@ -209,7 +220,7 @@ async function optOut() {
 
 async function start() {
   $("opt-out").addEventListener("click", optOut);
-  chrome.storage.onChanged.addListener(() => refreshView());
+  chrome.storage.onChanged.addListener(queueRedraw);
   await refreshView();
   await chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH });
   await refreshView();

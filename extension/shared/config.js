@@ -8,6 +8,9 @@ export const RULES_PATH = `/api/v1/rules/${PLATFORM}`;
 
 export const SERVICE_TIMEOUT_MS = 3000;
 
+// How long fetched rules are used before the rules service is asked again.
+export const RULES_FRESH_MS = 60 * 60 * 1000;
+
 export const COOKIE_DOMAIN = "pinterest.com";
 
 // Pinterest's login session cookie: when it is set again, the person has logged back in.
