@@ -30,7 +30,7 @@ export function describeProblem(problem) {
     return {
       tone: "warn",
       title: "Log in to Pinterest first",
-      text: "Optout works with the Pinterest account you are logged in to in this browser. Log in, then try again.",
+      text: "Optout uses the Pinterest account this browser is logged in to. Log in, then try again.",
       action: { link: LOGIN_URL, label: "Log in to Pinterest" },
     };
   }

@@ -234,6 +234,40 @@ def test_recheck_alarm_notices_drift_and_fix_now_fixes_it(world: World, session:
     assert badge(world) == "\u2713"
 
 
+SEARCH_PRIVACY = "pinterest.visibility.search_privacy"
+
+
+def test_a_setting_the_rules_add_is_offered_once_and_enforced_when_accepted(world: World, session: str) -> None:
+    # As if the rules had gained "Hide your profile from search engines" since the person last looked.
+    world.worker.evaluate(
+        """async (added) => {
+            const { knownSettings } = await chrome.storage.local.get("knownSettings");
+            await chrome.storage.local.set({ knownSettings: knownSettings.filter((id) => id !== added) });
+        }""",
+        SEARCH_PRIVACY,
+    )
+    assert world.replica.store.state(session)[SEARCH_PRIVACY] is False
+    set_preferences(world, {"recheckMinutes": 0.05})
+
+    def offers() -> list[dict[str, Any]]:
+        created = world.worker.evaluate("() => globalThis.createdNotifications")
+        return [entry for entry in created if entry["id"] == "new-settings"]
+
+    wait_until(offers, 60, "a notification offering the new setting")
+    time.sleep(4)
+    set_preferences(world, {"recheck": "off", "recheckMinutes": None})
+    wait_until(
+        lambda: world.worker.evaluate("async () => !(await chrome.storage.session.get('run')).run"), 60, "checks to end"
+    )
+    assert len(offers()) == 1
+    assert "Hide your profile from search engines" in offers()[0]["options"]["message"]
+
+    world.worker.evaluate("() => globalThis.onNotificationButton('new-settings', 0)")
+    assert world.replica.store.state(session)[SEARCH_PRIVACY] is True
+    choices = world.worker.evaluate("async () => (await chrome.storage.local.get('preferences')).preferences.choices")
+    assert choices[SEARCH_PRIVACY] is True
+
+
 def test_options_page_shows_choices_and_history_and_exports_it(world: World, session: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -243,7 +277,8 @@ def test_options_page_shows_choices_and_history_and_exports_it(world: World, ses
     boxes = page.locator("#setting-groups input[type=checkbox]")
     expect(boxes).to_have_count(len(RULES["settings"]))
     checked = page.locator("#setting-groups input[type=checkbox]:checked")
-    assert sorted(checked.evaluate_all("(nodes) => nodes.map((n) => n.dataset.settingId)")) == sorted(DEFAULT_SETTINGS)
+    chosen = checked.evaluate_all("(nodes) => nodes.map((n) => n.dataset.settingId)")
+    assert sorted(chosen) == sorted([*DEFAULT_SETTINGS, SEARCH_PRIVACY])
     rows = page.locator("#history-rows tr")
     assert rows.count() >= 3  # the logged-out run, the opt-out, the re-check and its fix
     expect(page.locator("#recheck")).to_have_value("off")
