@@ -30,13 +30,17 @@ function element(tag, className, text) {
   return node;
 }
 
-function pillFor(setting, known, live) {
+function pillFor(setting, known, live, running) {
   if (live && live.step !== ProgressStep.SETTING_DONE) {
     const pill = element("span", "pill busy");
     pill.append(element("span", "spinner"), STEP_WORDS[live.step] ?? "Working");
     return pill;
   }
-  if (live?.status && !GOOD_SETTING_STATUSES.includes(live.status)) return element("span", "pill bad", "Needs you");
+  const status = live?.status ?? known?.status;
+  if (status && !GOOD_SETTING_STATUSES.includes(status) && status !== SettingStatus.SKIPPED) {
+    return element("span", "pill bad", "Needs you");
+  }
+  if (running && !live) return element("span", "pill", "Waiting");
   if (typeof known?.state !== "boolean") return element("span", "pill", "Not checked yet");
   if (known.state === desiredState(setting)) return element("span", "pill good", "Opted out");
   return element("span", "pill warn", desiredState(setting) ? "Still off" : "Still on");
@@ -69,7 +73,7 @@ function renderSettings(snapshot, chosen) {
     row.dataset.settingId = setting.id;
     row.append(
       element("span", "setting-title", setting.title),
-      pillFor(setting, known, live),
+      pillFor(setting, known, live, Boolean(snapshot.run)),
       element("p", "setting-explanation", setting.explanation),
       metaFor(setting, known, live, snapshot.rules?.document),
     );

@@ -268,6 +268,34 @@ def test_a_setting_the_rules_add_is_offered_once_and_enforced_when_accepted(worl
     assert choices[SEARCH_PRIVACY] is True
 
 
+def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: World, session: str) -> None:
+    from playwright.sync_api import expect
+
+    world.replica.store.configure(faults=frozenset({"not_rolled_out"}))
+    try:
+        popup = ready_popup(world)
+        popup.click("#opt-out")
+        popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
+        expect(popup.locator("#summary")).to_have_attribute("data-status", "partial")
+        row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
+        expect(row.locator(".pill")).to_have_text("Needs you")
+        expect(row).to_contain_text("could not find this setting")
+        assert row.locator("a").get_attribute("href") == "https://www.pinterest.com/settings/privacy"
+        screenshot(popup, "popup-not-found.png")
+        popup.close()
+
+        world.replica.store.configure(faults=frozenset({"blocked"}))
+        popup = ready_popup(world)
+        popup.click("#opt-out")
+        popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
+        problem = popup.locator("#problem")
+        expect(problem).to_have_attribute("data-kind", "blocked")
+        expect(problem).to_contain_text("try again later")
+        popup.close()
+    finally:
+        world.replica.store.configure(faults=frozenset())
+
+
 def test_options_page_shows_choices_and_history_and_exports_it(world: World, session: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
