@@ -163,7 +163,8 @@ function summaryOf(report) {
   if (changed) parts.push(`${changed} changed`);
   if (already) parts.push(`${already} already set`);
   if (trouble) parts.push(`${trouble} need${trouble === 1 ? "s" : ""} you`);
-  const detail = `${parts.join(", ")}. Every change was confirmed by reading it back from Pinterest.`;
+  const confirmed = changed ? " Every change was confirmed by reading it back from Pinterest." : "";
+  const detail = `${parts.join(", ")}.${confirmed}`;
   if (report.status === RunStatus.DONE) return { tone: "", title: "Done: you\u2019re opted out", text: detail };
   return { tone: "partial", title: "Mostly done", text: `${detail} See the settings marked below.` };
 }
