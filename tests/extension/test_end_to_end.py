@@ -296,6 +296,34 @@ def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: 
         world.replica.store.configure(faults=frozenset())
 
 
+def test_logged_out_rechecks_notify_at_most_once_a_day(world: World, session: str) -> None:
+    world.replica.store.configure(faults=frozenset({"logged_out"}))
+    try:
+        set_preferences(world, {"recheckMinutes": 0.05})
+
+        def notices() -> list[dict[str, Any]]:
+            created = world.worker.evaluate("() => globalThis.createdNotifications")
+            return [entry for entry in created if entry["id"] == "logged-out"]
+
+        wait_until(notices, 60, "a logged-out notification")
+        wait_until(
+            lambda: world.worker.evaluate("async () => !(await chrome.storage.session.get('run')).run"), 30, "a run"
+        )
+        wait_until(
+            lambda: world.worker.evaluate("async () => !!(await chrome.storage.session.get('run')).run"), 30, "a rerun"
+        )
+        set_preferences(world, {"recheck": "off", "recheckMinutes": None})
+        wait_until(
+            lambda: world.worker.evaluate("async () => !(await chrome.storage.session.get('run')).run"),
+            60,
+            "checks to end",
+        )
+        assert len(notices()) == 1
+        assert badge(world) == "?"
+    finally:
+        world.replica.store.configure(faults=frozenset())
+
+
 def test_options_page_shows_choices_and_history_and_exports_it(world: World, session: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
