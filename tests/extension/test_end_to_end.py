@@ -231,7 +231,7 @@ def test_recheck_alarm_notices_drift_and_fix_now_fixes_it(world: World, session:
 
     world.worker.evaluate("() => globalThis.onNotificationButton('drift', 0)")
     assert world.replica.store.state(session)[CANVAS] is False
-    assert badge(world) == "\u2713"
+    wait_until(lambda: badge(world) == "\u2713", 15, "the badge to show every setting as chosen")
 
 
 SEARCH_PRIVACY = "pinterest.visibility.search_privacy"
