@@ -28,7 +28,7 @@ from native_host.version import ENGINE_VERSION
 
 SCAN_CONTROLS = (Path(__file__).parent / "scan_controls.js").read_text(encoding="utf-8")
 MARKER = "data-optout-ref"
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.025
 
 Progress = Callable[[ProgressEvent], None]
 

@@ -33,11 +33,11 @@ class NetworkWatch:
     def problem(self) -> str | None:
         return "; ".join(dict.fromkeys(self.refusals)) or None
 
-    def wait_for_saves(self, page: Any, quiet_seconds: float = 0.03, no_request_seconds: float = 0.4) -> None:
+    def wait_for_saves(self, page: Any, quiet_seconds: float = 0.01, no_request_seconds: float = 0.4) -> None:
         """Wait until the requests the action started have ended (or, if it started none, a short while)."""
         started = time.monotonic()
         while time.monotonic() - started < self.limit_seconds:
-            page.wait_for_timeout(25)
+            page.wait_for_timeout(10)
             now = time.monotonic()
             if self.in_flight:
                 continue

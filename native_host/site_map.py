@@ -129,7 +129,10 @@ def _start_proxy(mapping: Mapping) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.socket = _tls_context(mapping.host).wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, name=f"site-map {mapping.host}", daemon=True).start()
+    # A short poll interval: shutdown() waits for the next poll, and every run ends with one.
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, name=f"site-map {mapping.host}", daemon=True
+    ).start()
     return server
 
 
