@@ -27,7 +27,14 @@ sys.path.insert(0, str(ROOT))
 
 from native_host.site_map import SiteMapProxies  # noqa: E402
 from replica import ReplicaConfig, serve  # noqa: E402
-from tests.extension.browser import isolated_env, launch, open_popup, register_host, service_worker  # noqa: E402
+from tests.extension.browser import (  # noqa: E402
+    isolated_env,
+    launch,
+    log_in,
+    open_popup,
+    register_host,
+    service_worker,
+)
 
 ADDED_TARGET_MS = 300.0
 RULES = json.loads((ROOT / "rules" / "pinterest.json").read_text())
@@ -48,17 +55,6 @@ def summary(values: list[float]) -> dict[str, float]:
         "min_ms": round(min(values), 1),
         "max_ms": round(max(values), 1),
     }
-
-
-def log_in(context: Any) -> str:
-    page = context.new_page()
-    page.goto("https://www.pinterest.com/login/")
-    page.fill("#email", "bench@example.com")
-    page.fill("#password", "bench")
-    with page.expect_navigation():
-        page.press("#password", "Enter")
-    page.close()
-    return next(c["value"] for c in context.cookies("https://www.pinterest.com") if c["name"] == "_pinterest_sess")
 
 
 def ready_popup(context: Any) -> tuple[Any, float]:

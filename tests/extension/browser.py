@@ -89,3 +89,16 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(context: Any, email: str = "artist@example.com", password: str = "correct horse") -> str:
+    """Log in through the replica's own login form in this browser; the value of the session cookie."""
+    page = context.new_page()
+    page.goto("https://www.pinterest.com/login/")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    page.close()
+    cookies = context.cookies("https://www.pinterest.com")
+    return next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")

@@ -16,7 +16,17 @@ import pytest
 from native_host.site_map import SiteMapProxies
 from replica import ReplicaConfig, serve
 
-from .browser import EXTENSION_ID, ROOT, isolated_env, launch, open_popup, register_host, screenshot, service_worker
+from .browser import (
+    EXTENSION_ID,
+    ROOT,
+    isolated_env,
+    launch,
+    log_in,
+    open_popup,
+    register_host,
+    screenshot,
+    service_worker,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -91,15 +101,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 @pytest.fixture(scope="module")
 def session(world: World) -> str:
     """Log in through the replica's own login form in the extension's browser; the session cookie's value."""
-    page = world.context.new_page()
-    page.goto("https://www.pinterest.com/login/")
-    page.fill("#email", "artist@example.com")
-    page.fill("#password", "correct horse")
-    with page.expect_navigation():
-        page.press("#password", "Enter")
-    page.close()
-    cookies = world.context.cookies("https://www.pinterest.com")
-    value = next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")
+    value = log_in(world.context)
     assert world.replica.store.state(value)[CANVAS] is True  # the replica starts with Canvas training on
     return value
 
