@@ -210,6 +210,11 @@ def update_settings() -> BaseResponse:
     return _resource_ok({"saved": len(options)})
 
 
+@bp.get("/favicon.ico")
+def favicon() -> BaseResponse:
+    return make_response("", 204)
+
+
 @bp.get("/static/js/<name>")
 def script(name: str) -> BaseResponse:
     if name != f"settings.{store().names.build}.js":

@@ -9,11 +9,18 @@ from types import TracebackType
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from replica.app import EXTENSION, create_app
 from replica.config import ReplicaConfig
 from replica.store import ReplicaStore
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Keeps test and demo output readable: no line per request."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
 
 
 class ReplicaServer:
@@ -21,7 +28,9 @@ class ReplicaServer:
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None):
         self.app = app
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, ssl_context=ssl_context)
+        self._server: BaseWSGIServer = make_server(
+            host, port, app, threaded=True, request_handler=QuietHandler, ssl_context=ssl_context
+        )
         self.host = host
         self.port: int = self._server.server_port
         scheme = "https" if ssl_context else "http"
