@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import statistics
 import sys
@@ -29,8 +28,6 @@ from native_host.engine import RunOptions, apply, check  # noqa: E402
 from native_host.rules import load_shipped_rules  # noqa: E402
 from native_host.site_map import SiteMapProxies  # noqa: E402
 from replica import ReplicaConfig, serve  # noqa: E402
-
-logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the replica's request log is noise here
 
 PINTEREST = "https://www.pinterest.com"
 PRIVACY = f"{PINTEREST}/settings/privacy"

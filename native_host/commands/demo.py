@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from native_host.engine import RunOptions, apply, check
@@ -31,7 +30,6 @@ def run_demo(args: argparse.Namespace) -> int:
     from native_host.commands.run import print_progress, selected_ids
     from replica import ConfigError, ReplicaConfig, serve
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the replica's request log is not for people
     rules = load_shipped_rules()
     try:
         config = ReplicaConfig(variant=args.variant, faults=frozenset(args.fault))
