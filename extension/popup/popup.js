@@ -98,8 +98,14 @@ function renderProblem(problem) {
   action.replaceChildren();
   if (described.action?.command) {
     const row = element("div", "command-row");
-    const command = element("code", "command", described.action.command);
+    const command = element("code", "command");
     command.id = "install-command";
+    // Break lines only at spaces, never inside an option or the extension id.
+    const parts = described.action.command.split(" ");
+    parts.forEach((part, index) => {
+      if (index) command.append(" ");
+      command.append(element("span", "", part));
+    });
     const copy = element("button", "", "Copy");
     copy.type = "button";
     copy.addEventListener("click", async () => {
