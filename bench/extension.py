@@ -25,14 +25,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from native_host.site_map import SiteMapProxies  # noqa: E402
 from replica import ReplicaConfig, serve  # noqa: E402
 from tests.extension.browser import (  # noqa: E402
-    isolated_env,
-    launch,
+    extension_on_replica,
     log_in,
     open_popup,
-    register_host,
     service_worker,
 )
 
@@ -67,40 +64,31 @@ def ready_popup(context: Any) -> tuple[Any, float]:
 def bench(directory: Path, runs: int) -> dict[str, Any]:
     """Extension runs and host-alone runs interleaved, with the extension's browser open throughout, so both
     see the same machine load."""
-    from playwright.sync_api import sync_playwright
-
     host_bench = load_host_bench()
     clicks, opens, host_alone = [], [], []
     with serve(ReplicaConfig()) as replica:
-        env = isolated_env(directory, OPTOUT_SITE_MAP=f"https://www.pinterest.com={replica.url}")
-        profile = directory / "profile"
-        register_host(profile, directory, env)
-        with SiteMapProxies({"https://www.pinterest.com": replica.url}) as proxies, sync_playwright() as playwright:
-            context = launch(playwright, profile, env, proxies.browser_args())
-            try:
-                service_worker(context)
-                session = log_in(context)
-                ready_popup(context)[0].close()  # the first open also fetches the rules; not counted
-                for run in range(runs):
-                    for setting_id, desired in DEFAULT_SETTINGS.items():
-                        replica.store.set_state(session, setting_id, not desired)
-                    popup, opened_ms = ready_popup(context)
-                    opens.append(opened_ms)
-                    started = time.perf_counter()
-                    popup.click("#opt-out")
-                    popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=WAIT_MS)
-                    clicks.append((time.perf_counter() - started) * 1000)
-                    finished = popup.evaluate("() => document.querySelector('main').dataset.finished")
-                    state = replica.store.state(session)
-                    if finished != "done" or any(state[key] != value for key, value in DEFAULT_SETTINGS.items()):
-                        raise RuntimeError(f"the opt-out did not finish: {finished}")
-                    popup.close()
-                    alone = host_bench.bench_apply(directory / f"host-{run}")
-                    if not alone["account_matches"]:
-                        raise RuntimeError(f"the host alone did not finish: {alone}")
-                    host_alone.append(alone["seconds_to_result"] * 1000)
-            finally:
-                context.close()
+        with extension_on_replica(replica, directory) as context:
+            service_worker(context)
+            session = log_in(context)
+            ready_popup(context)[0].close()  # the first open also fetches the rules; not counted
+            for run in range(runs):
+                for setting_id, desired in DEFAULT_SETTINGS.items():
+                    replica.store.set_state(session, setting_id, not desired)
+                popup, opened_ms = ready_popup(context)
+                opens.append(opened_ms)
+                started = time.perf_counter()
+                popup.click("#opt-out")
+                popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=WAIT_MS)
+                clicks.append((time.perf_counter() - started) * 1000)
+                finished = popup.evaluate("() => document.querySelector('main').dataset.finished")
+                state = replica.store.state(session)
+                if finished != "done" or any(state[key] != value for key, value in DEFAULT_SETTINGS.items()):
+                    raise RuntimeError(f"the opt-out did not finish: {finished}")
+                popup.close()
+                alone = host_bench.bench_apply(directory / f"host-{run}")
+                if not alone["account_matches"]:
+                    raise RuntimeError(f"the host alone did not finish: {alone}")
+                host_alone.append(alone["seconds_to_result"] * 1000)
     return {
         "click_to_verified": summary(clicks),
         "popup_open_to_status": summary(opens),

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from native_host.browser import CHROMIUM_FLAGS
 from native_host.protocol import HOST_NAME
+from native_host.site_map import SiteMapProxies
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
@@ -70,6 +73,22 @@ def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list
         env=env,
         viewport={"width": 1000, "height": 800},
     )
+
+
+@contextmanager
+def extension_on_replica(replica: Any, directory: Path) -> Iterator[Any]:
+    """The real extension and the real host in a fresh profile, with the replica standing in for pinterest.com."""
+    from playwright.sync_api import sync_playwright
+
+    env = isolated_env(directory, OPTOUT_SITE_MAP=f"https://www.pinterest.com={replica.url}")
+    profile = directory / "profile"
+    register_host(profile, directory, env)
+    with SiteMapProxies({"https://www.pinterest.com": replica.url}) as proxies, sync_playwright() as playwright:
+        context = launch(playwright, profile, env, proxies.browser_args())
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 def service_worker(context: Any) -> Any:

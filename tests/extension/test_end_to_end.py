@@ -13,17 +13,14 @@ from typing import Any
 
 import pytest
 
-from native_host.site_map import SiteMapProxies
 from replica import ReplicaConfig, serve
 
 from .browser import (
     EXTENSION_ID,
     ROOT,
-    isolated_env,
-    launch,
+    extension_on_replica,
     log_in,
     open_popup,
-    register_host,
     screenshot,
     service_worker,
 )
@@ -81,21 +78,12 @@ def wait_until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from playwright.sync_api import sync_playwright
-
     tmp = tmp_path_factory.mktemp("extension-e2e")
     with serve(ReplicaConfig()) as replica:
         log = RequestLog(replica.app.wsgi_app)
         replica.app.wsgi_app = log
-        env = isolated_env(tmp, OPTOUT_SITE_MAP=f"https://www.pinterest.com={replica.url}")
-        profile = tmp / "profile"
-        register_host(profile, tmp, env)
-        with SiteMapProxies({"https://www.pinterest.com": replica.url}) as proxies, sync_playwright() as playwright:
-            context = launch(playwright, profile, env, proxies.browser_args())
-            try:
-                yield World(replica, log, context, service_worker(context))
-            finally:
-                context.close()
+        with extension_on_replica(replica, tmp) as context:
+            yield World(replica, log, context, service_worker(context))
 
 
 @pytest.fixture(scope="module")
