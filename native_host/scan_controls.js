@@ -25,22 +25,22 @@
 
   const namesFor = (el) => {
     const names = [];
-    const add = (root, origin) => {
+    const add = (root) => {
       if (!root) return;
       const full = squash(textOf(root));
       if (!full) return;
-      names.push({ text: full, origin, part: "full" });
+      names.push({ text: full, part: "full" });
       const parts = segments(root);
-      if (parts.length > 1) names.push({ text: parts[0], origin, part: "title" });
+      if (parts.length > 1) names.push({ text: parts[0], part: "title" });
     };
-    for (const label of el.labels || []) add(label, "label");
+    for (const label of el.labels || []) add(label);
     const labelledby = (el.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
-    for (const id of labelledby) add(document.getElementById(id), "aria-labelledby");
+    for (const id of labelledby) add(document.getElementById(id));
     const ariaLabel = el.getAttribute("aria-label");
-    if (ariaLabel && squash(ariaLabel)) names.push({ text: squash(ariaLabel), origin: "aria-label", part: "full" });
-    if (el.tagName !== "INPUT") add(el, "content");
+    if (ariaLabel && squash(ariaLabel)) names.push({ text: squash(ariaLabel), part: "full" });
+    if (el.tagName !== "INPUT") add(el);
     const title = el.getAttribute("title");
-    if (title && squash(title)) names.push({ text: squash(title), origin: "title", part: "full" });
+    if (title && squash(title)) names.push({ text: squash(title), part: "full" });
     return names;
   };
 
@@ -94,7 +94,6 @@
     controls.push({
       ref: String(index),
       click: clickable,
-      kind: el.getAttribute("role") || "checkbox",
       names: namesFor(el),
       sections: sectionsFor(el),
       checked: stateOf(el),
@@ -115,8 +114,6 @@
       return { ref: String(index), text: name, disabled: !!b.disabled || b.getAttribute("aria-disabled") === "true" };
     });
   return {
-    url: location.href,
-    text: squash(textOf(document.body)).slice(0, 4000),
     controls,
     links,
     buttons,
