@@ -8,7 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from replica.config import FAULTS, PRIVACY_PATHS, VARIANTS, ConfigError, ReplicaConfig
+from replica.config import FAULTS, GESTALT_SAVES, PRIVACY_PATHS, VARIANTS, ConfigError, ReplicaConfig
 from replica.server import serve
 
 
@@ -25,6 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--blocked-status", type=int, default=429)
     parser.add_argument("--save-label", default="", help="the save button's text (default: Done, legacy: Save)")
     parser.add_argument("--seed", type=int, default=None, help="fixes the generated ids and class names")
+    parser.add_argument(
+        "--gestalt-delay",
+        type=float,
+        default=ReplicaConfig.gestalt_delay,
+        help="gestalt: seconds before the states arrive",
+    )
+    parser.add_argument("--gestalt-save", choices=GESTALT_SAVES, default=GESTALT_SAVES[0])
     parser.add_argument("--cookies-out", type=Path, help="write a logged-in session's cookies (Chrome JSON) here")
     return parser
 
@@ -40,6 +47,8 @@ def config_from_args(args: argparse.Namespace) -> ReplicaConfig:
         blocked_status=args.blocked_status,
         save_label=args.save_label,
         seed=args.seed,
+        gestalt_delay=args.gestalt_delay,
+        gestalt_save=args.gestalt_save,
     )
 
 

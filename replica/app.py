@@ -339,4 +339,7 @@ def create_app(config: ReplicaConfig | Mapping[str, Any] | None = None) -> Flask
     app = Flask(__name__)
     app.extensions[EXTENSION] = ReplicaStore(ReplicaConfig.from_value(config))
     app.register_blueprint(bp)
+    from replica.gestalt_pages import bp as gestalt_bp  # imported here: it builds on this module's pages
+
+    app.register_blueprint(gestalt_bp)
     return app

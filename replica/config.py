@@ -11,6 +11,7 @@ VARIANTS: dict[str, str] = {
     "checkbox": "Gestalt Checkbox markup, the help article's wordings, nothing saved until Done",
     "legacy": "server-rendered form, the older wordings, checkboxes inside their labels, a Save button",
     "aria": 'button role="switch" with aria-checked and aria-labelledby, each change saved at once',
+    "gestalt": "a React app built with Gestalt: switches drawn off, the account's states gestalt_delay later",
 }
 
 FAULTS: dict[str, str] = {
@@ -26,6 +27,7 @@ FAULTS: dict[str, str] = {
 }
 
 PRIVACY_PATHS = ("/settings/privacy", "/settings/privacy-and-data")
+GESTALT_SAVES = ("instant", "save_bar")  # gestalt: each change saved at once, or a Save bar after the first change
 
 
 class ConfigError(ValueError):
@@ -43,6 +45,8 @@ class ReplicaConfig:
     blocked_status: int = 429
     save_label: str = ""
     seed: int | None = None
+    gestalt_delay: float = 0.5
+    gestalt_save: str = GESTALT_SAVES[0]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "faults", frozenset(self.faults))
@@ -66,6 +70,10 @@ class ReplicaConfig:
             raise ConfigError("blocked_status must be 403 or 429.")
         if self.slow_seconds < 0:
             raise ConfigError("slow_seconds cannot be negative.")
+        if self.gestalt_delay < 0:
+            raise ConfigError("gestalt_delay cannot be negative.")
+        if self.gestalt_save not in GESTALT_SAVES:
+            raise ConfigError(f"gestalt_save must be one of {', '.join(GESTALT_SAVES)}.")
 
     @classmethod
     def from_value(cls, value: ReplicaConfig | Mapping[str, Any] | None) -> ReplicaConfig:

@@ -166,6 +166,8 @@ _TITLES: dict[str, dict[str, str]] = {
         ACTIVITY: "Use of Pinterest Activity",
     },
 }
+# The Gestalt app shows what the app audit saw, as the switch variant does.
+_TITLES["gestalt"] = _TITLES["switch"]
 _COMMON_TITLES = {
     PERSONALIZED: "Personalized recommendations",
     PRIVATE_PROFILE: "Private profile",

@@ -114,7 +114,7 @@ def test_configure_changes_the_running_config():
 @pytest.mark.parametrize(
     "options,message",
     [
-        ({"variant": "tabs"}, "Unknown variant 'tabs'. Variants: switch, checkbox, legacy, aria."),
+        ({"variant": "tabs"}, "Unknown variant 'tabs'. Variants: switch, checkbox, legacy, aria, gestalt."),
         (
             {"faults": {"gremlins", "eu", "aliens"}},
             "Unknown fault(s) aliens, gremlins. Faults: logged_out, save_500, slow, drop_changes, minor, eu, "
