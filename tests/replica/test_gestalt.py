@@ -269,7 +269,10 @@ def test_genai_interests_sit_in_their_own_tab(visit):
         page.get_by_role("link", name="GenAI interests"),
     )
     assert (interests.get_attribute("aria-current"), genai.get_attribute("aria-current")) == ("page", None)
-    assert page.get_by_role("checkbox", name="Travel").is_checked()  # ordinary interests are Gestalt Checkboxes
+    travel = page.get_by_role("checkbox", name="Travel")  # ordinary interests are Gestalt Checkboxes
+    assert travel.is_checked()
+    assert travel.get_attribute("aria-invalid") == "false"
+    assert page.locator(f"label[for='{travel.get_attribute('id')}']").inner_text() == "Travel"
     assert page.get_by_label("Show AI content").count() == 0
     genai.click()
     assert genai.get_attribute("aria-current") == "page"
