@@ -111,7 +111,7 @@ class Visit:
         return self.server.store.writes(self.cookies)
 
     def switch(self, title: str) -> Any:
-        return self.page.get_by_label(title, exact=False).first
+        return self.page.get_by_label(title)
 
     def wait_for_settings(self) -> None:
         """Until the settings resource has answered and the app has drawn the states it brought."""
@@ -237,6 +237,8 @@ def test_the_save_bar_appears_after_the_first_change_and_saves_only_on_save(visi
     save.wait_for(timeout=5000)
     page.wait_for_timeout(300)
     assert account.server.store.saves(account.cookies) == [], "nothing is sent before Save"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "replica-gestalt-save-bar.png"))
 
     save.click()
     page.get_by_text("Saved", exact=True).wait_for(timeout=5000)
