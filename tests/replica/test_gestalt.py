@@ -177,6 +177,8 @@ def test_switches_are_gestalt_switches_with_a_separate_label(visit):
     page.get_by_role("button", name="Show Personalization").click()
     assert account.switch(personalized).is_checked()
     assert account.writes() == []
+    rendered = page.content()
+    assert not [key for key in pages.ALL_KEYS if key in rendered], "rule ids stay in the app's memory"
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # the header is sticky: a scrolled page would show it mid-picture
