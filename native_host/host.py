@@ -34,6 +34,7 @@ from native_host.protocol import (
     progress_reply,
     result_reply,
 )
+from native_host.rules_paths import known_platforms, peek_rules_version
 from native_host.version import ENGINE_VERSION
 
 if TYPE_CHECKING:
@@ -42,15 +43,6 @@ if TYPE_CHECKING:
     from native_host.store import Store
 
 HOST_VERSION = ENGINE_VERSION
-# The same places as native_host.rules.RULES_DIR and rules_client.cache_path (a test keeps them equal), named
-# here because importing those modules brings in the schema validator and the crypto library.
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-
-
-def cached_bundle_path(platform: str, base: Path) -> Path:
-    return base / "rules_cache" / f"{platform}.bundle.json"
-
-
 SHUTDOWN_SECONDS = 20.0  # how long a cancelled run may take to close its browser when the browser goes away
 
 RunFunction = Callable[
@@ -59,76 +51,24 @@ RunFunction = Callable[
 """(mode, rules, cookies, setting ids, on_progress, cancel) -> RunReport"""
 
 
-def run_engine(
-    mode: str,
-    rules: RuleSet,
-    cookies: list[dict[str, Any]],
-    settings: list[str],
-    on_progress: Callable[[ProgressEvent], None],
-    cancel: threading.Event,
-) -> RunReport:
-    """The one place the host reaches the engine (imported here, not at start-up: it brings in Playwright)."""
-    from native_host import engine
-    from native_host.site_map import site_map_from_env
+def engine_runner(site_map: dict[str, str]) -> RunFunction:
+    """The one way the host reaches the engine. A site map comes only from the code that built the Host (the CLI's
+    --site-map, the test entry point): the installed host takes none from its environment."""
 
-    run = engine.apply if mode == "apply" else engine.check
-    options = engine.RunOptions(site_map=site_map_from_env())
-    return run(rules, cookies, settings, options, on_progress, cancel)
+    def run_engine(
+        mode: str,
+        rules: RuleSet,
+        cookies: list[dict[str, Any]],
+        settings: list[str],
+        on_progress: Callable[[ProgressEvent], None],
+        cancel: threading.Event,
+    ) -> RunReport:
+        from native_host import engine  # imported here, not at start-up: it brings in Playwright
 
+        run = engine.apply if mode == "apply" else engine.check
+        return run(rules, cookies, settings, engine.RunOptions(site_map=dict(site_map)), on_progress, cancel)
 
-# ---- rules ---------------------------------------------------------------------------------------------------
-
-
-def known_platforms() -> list[str]:
-    return sorted(path.stem for path in RULES_DIR.glob("*.json") if path.stem != "schema")
-
-
-def peek_rules_version(platform: str, base: Path) -> tuple[str, str]:
-    """(version, source) of the rules a run would use, read without verifying them: `hello` must stay fast.
-
-    Runs verify the rules before using them (own_rules).
-    """
-    versions: list[tuple[tuple[int, ...], str, str]] = []
-    for path, source in (
-        (cached_bundle_path(platform, base), "cache"),
-        (RULES_DIR / f"{platform}.json", "shipped"),
-    ):
-        try:
-            version = json.loads(path.read_bytes())["version"]
-            versions.append((tuple(int(part) for part in version.split(".")), version, source))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
-    if not versions:
-        return "", "shipped"
-    _, version, source = max(versions)
-    return version, source
-
-
-def own_rules(platform: str, base: Path) -> tuple[RuleSet, str]:
-    """The host's verified copy: the last good bundle from the service when newer than the shipped rules."""
-    from native_host.rules import RulesError, load_shipped_rules
-    from native_host.rules_client import load_cached_rules, load_trusted_keys
-    from native_host.version import parse_version
-
-    shipped = load_shipped_rules(platform)
-    try:
-        cached = load_cached_rules(platform, load_trusted_keys(base), base)
-    except RulesError:
-        cached = None
-    if cached is not None and parse_version(cached.version) > parse_version(shipped.version):
-        return cached, "cache"
-    return shipped, "shipped"
-
-
-def bundle_rules(platform: str, bundle: dict[str, Any], base: Path) -> RuleSet:
-    """The rules in a signed bundle the extension handed over; ProtocolError rules_refused when it fails."""
-    from native_host.rules import RulesError
-    from native_host.rules_client import load_trusted_keys, rules_from_envelope
-
-    try:
-        return rules_from_envelope(bundle, load_trusted_keys(base), platform)
-    except (RulesError, ValueError, KeyError, TypeError) as error:
-        raise ProtocolError(ErrorCode.RULES_REFUSED, f"The rules bundle was refused: {error}") from None
+    return run_engine
 
 
 def allowed_callers(base: Path) -> AllowedCallers:
@@ -154,18 +94,23 @@ class ActiveRun:
 
 
 class Host:
-    """Answers requests. `send` writes one reply; `run_function` reaches the engine (a fake only in unit tests)."""
+    """Answers requests. `send` writes one reply; `run_function` reaches the engine (a fake only in unit tests).
+
+    `site_map` makes every run a practice run on local servers; `hello` and every report say so.
+    """
 
     def __init__(
         self,
         send: Callable[[dict[str, Any]], None],
         *,
         caller_allowed: bool = True,
-        run_function: RunFunction = run_engine,
+        run_function: RunFunction | None = None,
         base: Path | None = None,
+        site_map: dict[str, str] | None = None,
     ) -> None:
         self._send_raw = send
-        self._run_function = run_function
+        self.site_map = dict(site_map or {})
+        self._run_function = run_function or engine_runner(self.site_map)
         self._base = base
         self._store: Store | None = None
         self._runs: dict[str, ActiveRun] = {}
@@ -216,20 +161,37 @@ class Host:
             "engine_version": ENGINE_VERSION,
             "platforms": platforms,
             "capabilities": list(CAPABILITIES),
+            "practice": self.practice,
+            "site_map": dict(self.site_map),
         }
 
+    @property
+    def practice(self) -> bool:
+        return bool(self.site_map)
+
     def rules(self, request: Request) -> dict[str, Any]:
+        """The host's verified copy, after offering it the bundle the caller handed over, if any."""
+        from native_host.rules import RulesError
+        from native_host.rules_client import held_rules, rules_with_bundle
+
         platform = self._known_platform(request.params["platform"])
-        rules, source = self._own_rules(platform)
-        path = RULES_DIR / f"{platform}.json"
-        document = json.loads(path.read_bytes()) if source == "shipped" else self._cached_document(platform)
-        return {"platform": platform, "version": rules.version, "source": source, "rules": document}
-
-    def _cached_document(self, platform: str) -> dict[str, Any]:
-        import base64
-
-        envelope = json.loads(cached_bundle_path(platform, self.base).read_bytes())
-        return json.loads(base64.b64decode(envelope["bundle"]))
+        try:
+            if request.params["bundle"] is None:
+                resolved = held_rules(platform, data_dir=self.base)
+            else:
+                resolved = rules_with_bundle(platform, request.params["bundle"], data_dir=self.base)
+        except RulesError as error:
+            raise ProtocolError(ErrorCode.RULES_REFUSED, str(error)) from None
+        answer = {
+            "platform": platform,
+            "version": resolved.rules.version,
+            "source": resolved.source,
+            "rules": resolved.document,
+            "expires": resolved.rules.expires,
+        }
+        if resolved.refused:
+            answer["refused"] = resolved.refused
+        return answer
 
     def status(self, request: Request) -> dict[str, Any]:
         platform = self._known_platform(request.params["platform"])
@@ -261,13 +223,18 @@ class Host:
             raise ProtocolError(ErrorCode.UNKNOWN_PLATFORM, f"No rules for '{platform}'. Known platforms: {known}.")
         return platform
 
-    def _own_rules(self, platform: str) -> tuple[RuleSet, str]:
+    def _rules_to_run(self, platform: str, bundle: dict[str, Any] | None) -> tuple[RuleSet, str]:
+        """The held rules, or a handed-over bundle once the one decision path took it (older callers send one)."""
         from native_host.rules import RulesError
+        from native_host.rules_client import accept_bundle, held_rules
 
         try:
-            return own_rules(platform, self.base)
+            if bundle is not None:
+                return accept_bundle(bundle, platform, data_dir=self.base), "bundle"
+            resolved = held_rules(platform, data_dir=self.base)
+            return resolved.rules, resolved.source
         except RulesError as error:
-            raise ProtocolError(ErrorCode.RULES_REFUSED, str(error)) from None
+            raise ProtocolError(ErrorCode.RULES_REFUSED, f"The rules were refused: {error}") from None
 
     # ---- check and apply -------------------------------------------------------------------------------------
 
@@ -278,10 +245,7 @@ class Host:
 
         params = request.params
         platform = self._known_platform(params["platform"])
-        if params["bundle"] is not None:
-            rules, source = bundle_rules(platform, params["bundle"], self.base), "bundle"
-        else:
-            rules, source = self._own_rules(platform)
+        rules, source = self._rules_to_run(platform, params["bundle"])
         try:
             rules.select(params["settings"])
         except RulesError as error:
@@ -303,6 +267,7 @@ class Host:
                     rules_source=source,
                     engine_version=ENGINE_VERSION,
                     request_id=request.id,
+                    practice=self.practice,
                 )
             except BaseException:
                 lock.release()
@@ -345,6 +310,7 @@ class Host:
         except Exception as error:  # a bug in the engine: keep a receipt and answer, never die
             failure = error
             report = RunReport(str(request.type), rules.platform, RunStatus.FAILED, message=f"Internal error: {error}")
+        report.practice = self.practice
         try:
             self.store.finish_run(run_id, report)
         except Exception as error:  # the answer matters more than the receipt
@@ -402,8 +368,11 @@ def serve(stdin: BinaryIO, writer: FrameWriter, host: Host) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The browser starts the host with the caller's origin (Chrome) or manifest path and add-on id (Firefox)."""
+def main(argv: list[str] | None = None, *, site_map: dict[str, str] | None = None) -> int:
+    """The browser starts the host with the caller's origin (Chrome) or manifest path and add-on id (Firefox).
+
+    `site_map` is for the test entry point (tests/support/practice_host.py) only; the browser cannot pass one.
+    """
     args = sys.argv[1:] if argv is None else argv
     frames = claim_stdout()
     writer = FrameWriter(frames)
@@ -413,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Optout's data directory cannot be used: {error}", file=sys.stderr)
         base = None
     callers = allowed_callers(base) if base is not None else AllowedCallers.defaults()
-    host = Host(writer.send, caller_allowed=callers.allows(caller_from_argv(args)), base=base)
+    host = Host(writer.send, caller_allowed=callers.allows(caller_from_argv(args)), base=base, site_map=site_map)
     try:
         return serve(sys.stdin.buffer, writer, host)
     finally:

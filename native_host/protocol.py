@@ -179,6 +179,17 @@ def _platform_only(document: dict[str, Any]) -> dict[str, Any]:
     return {"platform": _string(document, "platform", required=True)}
 
 
+def _rules_fields(document: dict[str, Any]) -> dict[str, Any]:
+    return {"platform": _string(document, "platform", required=True), "bundle": _bundle(document)}
+
+
+def _bundle(document: dict[str, Any]) -> dict[str, Any] | None:
+    bundle = document.get("bundle")
+    if bundle is not None and not isinstance(bundle, dict):
+        raise _bad("'bundle' must be an object (a signed rules bundle).")
+    return bundle
+
+
 def _run_fields(document: dict[str, Any]) -> dict[str, Any]:
     platform = _string(document, "platform", required=True)
     settings = document.get("settings")
@@ -194,10 +205,7 @@ def _run_fields(document: dict[str, Any]) -> dict[str, Any]:
             raise _bad("Each cookie must be an object with string 'name' and 'value'.")
         if not isinstance(cookie.get("domain"), str):
             raise _bad("Each cookie must have a string 'domain'.")
-    bundle = document.get("bundle")
-    if bundle is not None and not isinstance(bundle, dict):
-        raise _bad("'bundle' must be an object (a signed rules bundle).")
-    return {"platform": platform, "settings": settings, "cookies": cookies, "bundle": bundle}
+    return {"platform": platform, "settings": settings, "cookies": cookies, "bundle": _bundle(document)}
 
 
 def _cancel_fields(document: dict[str, Any]) -> dict[str, Any]:
@@ -217,7 +225,7 @@ def _history_fields(document: dict[str, Any]) -> dict[str, Any]:
 
 _VALIDATORS: dict[MessageType, Callable[[dict[str, Any]], dict[str, Any]]] = {
     MessageType.HELLO: _no_fields,
-    MessageType.RULES: _platform_only,
+    MessageType.RULES: _rules_fields,
     MessageType.CHECK: _run_fields,
     MessageType.APPLY: _run_fields,
     MessageType.CANCEL: _cancel_fields,

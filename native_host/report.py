@@ -53,6 +53,7 @@ class RunReport:
     page_loads: int = 0  # navigations and reloads, redirects not counted twice
     browser_launches: int = 0
     clicks: int = 0
+    practice: bool = False  # True when a site map served the platform from local servers: not the real site
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +70,7 @@ class RunReport:
             "page_loads": self.page_loads,
             "browser_launches": self.browser_launches,
             "clicks": self.clicks,
+            "practice": self.practice,
             "results": [result.to_json() for result in self.results],
         }
 

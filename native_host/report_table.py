@@ -18,6 +18,9 @@ MARKS = {
 }
 
 
+PRACTICE_NOTE = "Practice run: a server on this computer stood in for the site; your real account was not touched."
+
+
 def state_word(state: bool | None) -> str:
     return {True: "on", False: "off", None: "-"}[state]
 
@@ -27,6 +30,8 @@ def render_table(report: RunReport) -> str:
         f"{report.platform.capitalize()} {report.mode}: {report.status} "
         f"({len(report.results)} settings, {report.seconds:.1f} s, {report.page_loads} page loads)"
     )
+    if report.practice:
+        header += f"\n{PRACTICE_NOTE}"
     rows = [("Setting", "Wanted", "Before", "After", "Result")]
     for result in report.results:
         rows.append(

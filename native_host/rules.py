@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -11,10 +12,14 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
+from native_host.platform_domains import DomainsError, check_within
+from native_host.rules_paths import RULES_DIR, SCHEMA_FILENAME, shipped_rules_path
 from native_host.version import ENGINE_VERSION, parse_version
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-SCHEMA_PATH = RULES_DIR / "schema.json"
+SCHEMA_PATH = RULES_DIR / SCHEMA_FILENAME
+# Written into a rules document by the signer, inside the signed bytes (docs/rules.md). Not part of what the rules
+# say, so two signatures of the same rules have the same content digest.
+SIGNING_STAMPS = ("issued", "expires")
 
 
 class RulesError(Exception):
@@ -51,6 +56,8 @@ class RuleSet:
     blocked_texts: tuple[str, ...]
     save_buttons: tuple[str, ...]
     settings: tuple[Setting, ...]
+    issued: str | None = None  # when a signer stamped these rules (ISO 8601, UTC); None for a rules file
+    expires: str | None = None  # after this a signed bundle of these rules is refused; None for a rules file
 
     def allows(self, url: str) -> bool:
         """True when `url` is on one of this platform's origins (scheme, host and port all equal)."""
@@ -126,9 +133,22 @@ def parse_rules(raw: bytes | str | dict[str, Any], source: str = "rules") -> Rul
         blocked_texts=tuple(document["blocked_texts"]),
         save_buttons=tuple(document["save_buttons"]),
         settings=settings,
+        issued=document.get("issued"),
+        expires=document.get("expires"),
     )
+    try:
+        check_within(rules.platform, rules.origins, rules.cookie_domain)
+    except DomainsError as error:
+        raise RulesError(f"{source}: {error} Refused.") from None
     _refuse_foreign_urls(rules, source)
     return rules
+
+
+def content_digest(document: dict[str, Any]) -> str:
+    """SHA-256 of what the rules say (the signer's stamps left out), to tell two rules of one version apart."""
+    content = {key: value for key, value in document.items() if key not in SIGNING_STAMPS}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _setting(entry: dict[str, Any]) -> Setting:
@@ -149,20 +169,13 @@ def _setting(entry: dict[str, Any]) -> Setting:
 
 
 def _refuse_foreign_urls(rules: RuleSet, source: str) -> None:
-    for origin in rules.origins:
-        host = urlsplit(origin).hostname or ""
-        if not (host == rules.cookie_domain or host.endswith("." + rules.cookie_domain)):
-            raise RulesError(f"{source}: origin {origin} is outside the platform's domain {rules.cookie_domain}")
+    """Every page the rules name is on one of their origins (which check_within has kept to the platform's)."""
     urls = [rules.menu_page] + [url for setting in rules.settings for url in setting.urls]
     for url in urls:
         if not rules.allows(url):
             raise RulesError(
                 f"{source}: {url} is outside {rules.name}'s origins ({', '.join(rules.origins)}); refused."
             )
-
-
-def shipped_rules_path(platform: str) -> Path:
-    return RULES_DIR / f"{platform}.json"
 
 
 def load_shipped_rules(platform: str = "pinterest") -> RuleSet:

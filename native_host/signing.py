@@ -1,11 +1,15 @@
-"""Signed rule bundles: an Ed25519 signature over the exact bytes of a rules file, and the keys that make them.
+"""Signed rule bundles: an Ed25519 signature over the exact bytes of a rules document, and the keys that make them.
 
 The envelope is JSON:
     {"format": 1, "platform": "pinterest", "version": "2026.11.22", "key_id": "<16 hex>",
-     "signature": "<base64 signature over the bundle bytes>", "bundle": "<base64 of the rules file bytes>"}
+     "signature": "<base64 signature over the bundle bytes>", "bundle": "<base64 of the signed rules bytes>"}
 
 Only `bundle` is signed. `platform` and `version` are labels for caches and logs; verification checks that they
 agree with the signed bytes, so a label can never point at rules it does not describe.
+
+The signer writes `issued` and `expires` into the rules document before signing (`sign_rules`), so the dates are
+covered by the signature: a bundle is refused once it has expired, when it claims to be signed more than a day
+ahead of this computer's clock, and when it carries no dates at all.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from native_host.rules import RulesError
+from native_host.rules import SIGNING_STAMPS, RulesError, RuleSet, parse_rules
 
 ENVELOPE_FORMAT = 1
 ALGORITHM = "Ed25519"
@@ -31,6 +37,16 @@ ENVELOPE_FIELDS = ("format", "platform", "version", "key_id", "signature", "bund
 MAX_BUNDLE_BYTES = 1024 * 1024
 PRIVATE_KEY_FILENAME = "signing_key.pem"
 TRUSTED_KEYS_FILENAME = "trusted_keys.json"
+
+# How long a bundle stays valid. The service signs for a week and signs again once half of that has passed;
+# `optout sign` signs for a month by default (an operator re-signs from a schedule). docs/server.md explains.
+SERVICE_LIFETIME = timedelta(days=7)
+OFFLINE_LIFETIME = timedelta(days=30)
+MAX_LIFETIME = timedelta(days=366)
+# A bundle signed "in the future" beyond this is refused: clocks drift, but a far-future date would make every
+# later genuine bundle look older than one already verified.
+CLOCK_SLACK = timedelta(days=1)
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 PLATFORM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -184,8 +200,71 @@ def save_public_keys(entries: list[dict], path: str | Path) -> None:
     partial.replace(path)
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(STAMP_FORMAT)
+
+
+def parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SignedRules:
+    """One platform's rules, signed: the rules as a client will parse them and the envelope to publish."""
+
+    rules: RuleSet
+    envelope: dict[str, Any]
+
+    @property
+    def issued(self) -> datetime:
+        return parse_stamp(self.rules.issued or "")
+
+    @property
+    def expires(self) -> datetime:
+        return parse_stamp(self.rules.expires or "")
+
+
+def sign_rules(
+    raw: bytes,
+    private_key: Ed25519PrivateKey,
+    *,
+    lifetime: timedelta,
+    now: datetime | None = None,
+    source: str = "the rules",
+) -> SignedRules:
+    """The one way to make a bundle: stamp `issued`/`expires` into the rules document, then sign those bytes.
+
+    `raw` is a rules file. It is checked first, because no client would run rules that fail `parse_rules`.
+    """
+    if not timedelta(0) < lifetime <= MAX_LIFETIME:
+        raise BundleError(f"A bundle lifetime must be more than nothing and at most {MAX_LIFETIME.days} days.")
+    parse_rules(raw, source=source)
+    document = {key: value for key, value in json.loads(raw).items() if key not in SIGNING_STAMPS}
+    issued = (now or utc_now()).astimezone(UTC).replace(microsecond=0)
+    document["issued"] = stamp(issued)
+    document["expires"] = stamp(issued + lifetime)
+    signed_raw = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    rules = parse_rules(signed_raw, source=source)
+    return SignedRules(rules, sign_bundle(signed_raw, rules.platform, rules.version, private_key))
+
+
+def sign_rules_file(
+    path: str | Path, private_key: Ed25519PrivateKey, *, lifetime: timedelta, now: datetime | None = None
+) -> SignedRules:
+    """`sign_rules` for a rules file on disk (the service, `optout sign` and `optout publish` all use this)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise RulesError(f"Cannot read the rules file {path}: {error.strerror}") from error
+    return sign_rules(raw, private_key, lifetime=lifetime, now=now, source=str(path))
+
+
 def sign_bundle(raw: bytes, platform: str, version: str, private_key: Ed25519PrivateKey) -> dict:
-    """The envelope for `raw`, the exact bytes of one platform's rules file."""
+    """The envelope for `raw`, the exact bytes signed. Clients refuse bytes without dates: use `sign_rules`."""
     if not PLATFORM_NAME.match(platform):
         raise BundleError(f"Cannot sign: {platform!r} is not a platform name")
     return {
@@ -199,9 +278,13 @@ def sign_bundle(raw: bytes, platform: str, version: str, private_key: Ed25519Pri
 
 
 def verify_bundle(
-    envelope: Any, trusted_keys: dict[str, Ed25519PublicKey], expected_platform: str | None = None
+    envelope: Any,
+    trusted_keys: dict[str, Ed25519PublicKey],
+    expected_platform: str | None = None,
+    now: datetime | None = None,
 ) -> bytes:
-    """The exact bundle bytes, once the signature checks out against a trusted key; BundleError otherwise.
+    """The exact bundle bytes, once the signature checks out against a trusted key and the signed dates say the
+    bundle is valid at `now`; BundleError otherwise.
 
     The bytes are still only *authentic*: `parse_rules` decides whether this engine can run them.
     """
@@ -225,7 +308,8 @@ def verify_bundle(
             f"The {platform} bundle's signature does not match its contents (key {envelope['key_id']}): "
             "it was changed after signing; refused."
         ) from error
-    _check_labels(envelope, raw)
+    document = _check_labels(envelope, raw)
+    _check_dates(envelope, document, now or utc_now())
     return raw
 
 
@@ -258,7 +342,7 @@ def _decode(text: str, field: str) -> bytes:
         raise BundleError(f"The bundle's {field} is not valid base64; refused.") from error
 
 
-def _check_labels(envelope: dict, raw: bytes) -> None:
+def _check_labels(envelope: dict, raw: bytes) -> dict[str, Any]:
     """The unsigned labels must describe the signed rules, so a cache or a log can trust them."""
     try:
         document = json.loads(raw)
@@ -276,3 +360,24 @@ def _check_labels(envelope: dict, raw: bytes) -> None:
             f"The envelope says version {envelope['version']!r} but the signed rules are version "
             f"{document.get('version')!r}; refused."
         )
+    return document
+
+
+def _check_dates(envelope: dict, document: dict[str, Any], now: datetime) -> None:
+    name = f"The {envelope['platform']} bundle version {envelope['version']}"
+    try:
+        issued, expires = parse_stamp(document["issued"]), parse_stamp(document["expires"])
+    except (KeyError, TypeError, ValueError):
+        raise BundleError(
+            f"{name} carries no valid signing and expiry dates inside its signed rules; refused. "
+            "Sign it again with this version of Optout."
+        ) from None
+    if issued > now + CLOCK_SLACK:
+        raise BundleError(
+            f"{name} says it was signed on {stamp(issued)}, more than a day ahead of this computer's clock "
+            f"({stamp(now)}); refused."
+        )
+    if expires <= issued:
+        raise BundleError(f"{name} expires before it was signed; refused.")
+    if expires <= now:
+        raise BundleError(f"{name} expired on {stamp(expires)}; refused. Its publisher has to sign it again.")

@@ -4,6 +4,9 @@
 proxy that forwards to the local server. The browser still believes it is on https://www.pinterest.com, so
 cookies, redirects, form posts and in-page requests behave exactly as on the real origin (the browser itself
 follows redirects and sends cookies; Playwright never fetches on its behalf). Targets must be on this machine.
+
+A site map is only ever given in code or on the command line (`optout check --site-map`); nothing reads one from
+the environment, so an inherited variable can never send a person's session to a local server.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-SITE_MAP_ENV = "OPTOUT_SITE_MAP"
 HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -62,10 +64,6 @@ def parse_site_map(entries: list[str] | str | None) -> dict[str, str]:
             )
         site_map[_check_origin(origin)] = _check_target(target)
     return site_map
-
-
-def site_map_from_env() -> dict[str, str]:
-    return parse_site_map(os.environ.get(SITE_MAP_ENV))
 
 
 def _check_origin(origin: str) -> str:

@@ -21,7 +21,6 @@ from native_host.paths import history_db_path, locks_dir
 from native_host.report import RunReport
 from native_host.statuses import RunStatus
 
-SCHEMA_VERSION = 1
 RUNNING = "running"
 
 _SCHEMA = """
@@ -65,6 +64,12 @@ CREATE TABLE IF NOT EXISTS results (
 );
 CREATE INDEX IF NOT EXISTS results_by_setting ON results (setting_id, run_id);
 """
+# Each step takes the database from the version before it (PRAGMA user_version) to its own number, in order.
+# Version 1 is _SCHEMA as first released.
+_MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (2, "ALTER TABLE runs ADD COLUMN practice INTEGER NOT NULL DEFAULT 0"),  # runs on a local replica
+)
+SCHEMA_VERSION = _MIGRATIONS[-1][0]
 
 
 def utc_now() -> str:
@@ -115,8 +120,18 @@ class Store:
             os.chmod(self.path, 0o600)
         with self._connect() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(_SCHEMA)
-            connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        with self._transaction() as connection:  # one writer at a time: two processes never migrate twice
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                version = 1
+            for target, statement in _MIGRATIONS:
+                if version < target:
+                    connection.execute(statement)
+                    version = target
+            connection.execute(f"PRAGMA user_version={version}")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -152,12 +167,13 @@ class Store:
         rules_source: str,
         engine_version: str,
         request_id: str | None = None,
+        practice: bool = False,
     ) -> int:
-        """Record a run as `running` owned by this process; returns its id."""
+        """Record a run as `running` owned by this process; returns its id. `practice`: on a local replica."""
         with self._transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (request_id, platform, mode, status, settings_requested, rules_version,"
-                " rules_source, engine_version, started_at, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " rules_source, engine_version, started_at, pid, practice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     request_id,
                     platform,
@@ -169,6 +185,7 @@ class Store:
                     engine_version,
                     utc_now(),
                     os.getpid(),
+                    int(practice),
                 ),
             )
             return int(cursor.lastrowid)
@@ -305,6 +322,7 @@ class Store:
             "page_loads": row["page_loads"],
             "browser_launches": row["browser_launches"],
             "clicks": row["clicks"],
+            "practice": bool(row["practice"]),
             "results": [
                 {
                     "id": result["setting_id"],

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from server.api import api
-from server.bundles import build_catalog
+from server.bundles import LiveCatalog
 from server.config import ConfigError, load_config
 from server.errors import init_errors
 from server.health import health
@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the service; raises ConfigError or RulesError (naming the file) when it must not start."""
     settings = load_config(config)
     keys = load_key_ring(settings)
-    catalog = build_catalog(settings, keys)
+    catalog = LiveCatalog(settings, keys)
     app = Flask(__name__)
     app.config.update(settings)
     app.config["DEBUG"] = False

@@ -1,14 +1,22 @@
-"""Everything the service publishes, built once at start-up: signed bundles, their ETags, and the small documents.
+"""Everything the service publishes, built at start-up: signed bundles, their ETags, and the small documents.
 
 A request only picks a prepared body; nothing is signed, parsed or serialised per request. Either every rules
 file is valid and everything is published, or the start fails naming the file: never part of a bad set.
+
+Bundles expire (native_host/signing.py). A service that signs its own bundles signs them all again, from the rules
+it read at start-up, on the first request after half of their lifetime has passed (`LiveCatalog`), so a client
+never receives a bundle with less than half its lifetime left. Bundles signed offline (`BUNDLES_DIR`) cannot be
+renewed here: their operator signs them again before they expire (docs/server.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +24,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
 from native_host.rules import RulesError, RuleSet, parse_rules
-from native_host.signing import BundleError, sign_bundle, verify_bundle
+from native_host.signing import SERVICE_LIFETIME, BundleError, parse_stamp, sign_rules, utc_now, verify_bundle
 from server.keys import KeyRing
+
+Clock = Callable[[], datetime]
 
 PRESIGNED_SUFFIX = ".bundle.json"
 SCHEMA_FILENAME = "schema.json"
@@ -39,28 +49,67 @@ class Catalog:
     platforms_body: bytes
     keys_body: bytes
     health_body: bytes
+    renew_at: datetime | None  # when this server signs its bundles again; None: they were signed offline
 
     def get(self, platform: str) -> PublishedBundle | None:
         return self.bundles.get(platform)
 
 
+class LiveCatalog:
+    """The catalog requests see. It is replaced whole, never changed, so a request always sees one signing."""
+
+    def __init__(self, settings: dict[str, Any], keys: KeyRing, clock: Clock = utc_now) -> None:
+        self.keys = keys
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._lifetime = timedelta(hours=settings["BUNDLE_LIFETIME_HOURS"])
+        self._rules_files: dict[Path, bytes] = {}  # read once: a renewal signs what the start checked
+        if settings["BUNDLES_DIR"]:
+            bundles = load_presigned_dir(Path(settings["BUNDLES_DIR"]), keys, clock())
+        else:
+            if keys.signing_key is None:
+                raise RulesError("No signing key and no BUNDLES_DIR: there is nothing to serve.")
+            self._rules_files = read_rules_dir(Path(settings["RULES_DIR"]))
+            bundles = sign_rules_sources(self._rules_files, keys.signing_key, lifetime=self._lifetime, now=clock())
+        self._catalog = _catalog(bundles, keys, self._renew_at(bundles))
+
+    def current(self) -> Catalog:
+        catalog = self._catalog
+        if catalog.renew_at is not None and self._clock() >= catalog.renew_at:
+            with self._lock:
+                if self._catalog is catalog:  # another request may have renewed it while this one waited
+                    assert self.keys.signing_key is not None
+                    bundles = sign_rules_sources(
+                        self._rules_files, self.keys.signing_key, lifetime=self._lifetime, now=self._clock()
+                    )
+                    self._catalog = _catalog(bundles, self.keys, self._renew_at(bundles))
+            catalog = self._catalog
+        return catalog
+
+    def _renew_at(self, bundles: dict[str, PublishedBundle]) -> datetime | None:
+        """Half-way through the shortest lifetime left, for bundles this server signed itself."""
+        if not self._rules_files:
+            return None
+        return min(_half_life(bundle.rules) for bundle in bundles.values())
+
+
+def _half_life(rules: RuleSet) -> datetime:
+    issued, expires = parse_stamp(rules.issued or ""), parse_stamp(rules.expires or "")
+    return issued + (expires - issued) / 2
+
+
 def current_catalog() -> Catalog:
-    return current_app.extensions["optout"]
+    return current_app.extensions["optout"].current()
 
 
-def build_catalog(settings: dict[str, Any], keys: KeyRing) -> Catalog:
-    if settings["BUNDLES_DIR"]:
-        bundles = load_presigned_dir(Path(settings["BUNDLES_DIR"]), keys)
-    else:
-        if keys.signing_key is None:
-            raise RulesError("No signing key and no BUNDLES_DIR: there is nothing to serve.")
-        bundles = sign_rules_dir(Path(settings["RULES_DIR"]), keys.signing_key)
+def _catalog(bundles: dict[str, PublishedBundle], keys: KeyRing, renew_at: datetime | None) -> Catalog:
     return Catalog(
         bundles=bundles,
         keys=keys,
         platforms_body=_json({"platforms": [_platform_summary(bundle) for bundle in bundles.values()]}),
         keys_body=_json({"keys": keys.published()}),
         health_body=_json({"status": "ok", "platforms": {name: b.rules.version for name, b in bundles.items()}}),
+        renew_at=renew_at,
     )
 
 
@@ -69,21 +118,38 @@ def rules_files(rules_dir: Path) -> list[Path]:
     return sorted(path for path in rules_dir.glob("*.json") if path.name != SCHEMA_FILENAME)
 
 
-def sign_rules_dir(rules_dir: Path, signing_key: Ed25519PrivateKey) -> dict[str, PublishedBundle]:
+def read_rules_dir(rules_dir: Path) -> dict[Path, bytes]:
     files = rules_files(rules_dir)
     if not files:
         raise RulesError(f"No rules files (*.json) in {rules_dir}: there is nothing to serve.")
+    return {path: _read(path) for path in files}
+
+
+def sign_rules_dir(
+    rules_dir: Path,
+    signing_key: Ed25519PrivateKey,
+    *,
+    lifetime: timedelta = SERVICE_LIFETIME,
+    now: datetime | None = None,
+) -> dict[str, PublishedBundle]:
+    """Every rules file of `rules_dir` signed, by platform: all of them, or RulesError naming the bad file."""
+    return sign_rules_sources(read_rules_dir(rules_dir), signing_key, lifetime=lifetime, now=now)
+
+
+def sign_rules_sources(
+    sources: dict[Path, bytes], signing_key: Ed25519PrivateKey, *, lifetime: timedelta, now: datetime | None = None
+) -> dict[str, PublishedBundle]:
+    """Rules files already read, each signed by `signing_key` with one issue time (signing.sign_rules)."""
+    now = now or utc_now()
     bundles = {}
-    for path in files:
-        raw = _read(path)
-        rules = parse_rules(raw, source=str(path))
-        _check_name(path, path.name.removesuffix(".json"), rules)
-        envelope = sign_bundle(raw, rules.platform, rules.version, signing_key)
-        bundles[rules.platform] = _published(rules, envelope, path)
+    for path, raw in sources.items():
+        signed = sign_rules(raw, signing_key, lifetime=lifetime, now=now, source=str(path))
+        _check_name(path, path.name.removesuffix(".json"), signed.rules)
+        bundles[signed.rules.platform] = _published(signed.rules, signed.envelope, path)
     return bundles
 
 
-def load_presigned_dir(bundles_dir: Path, keys: KeyRing) -> dict[str, PublishedBundle]:
+def load_presigned_dir(bundles_dir: Path, keys: KeyRing, now: datetime | None = None) -> dict[str, PublishedBundle]:
     """Bundles made by `optout sign`: each must verify against a published key and parse, or the start fails."""
     files = sorted(bundles_dir.glob("*" + PRESIGNED_SUFFIX))
     if not files:
@@ -97,7 +163,7 @@ def load_presigned_dir(bundles_dir: Path, keys: KeyRing) -> dict[str, PublishedB
     for path in files:
         try:
             envelope = json.loads(_read(path))
-            raw = verify_bundle(envelope, keys.public_keys)
+            raw = verify_bundle(envelope, keys.public_keys, now=now)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise RulesError(f"{path} is not valid JSON: {error}") from error
         except BundleError as error:

@@ -37,12 +37,13 @@ DEFAULTS: dict[str, Any] = {
     "EXTENSION_IDS": None,  # Chrome extension ids; None: the fixed id in extension/extension-id.txt, if present
     "CORS_ORIGINS": [],  # more allowed origins, e.g. a Firefox moz-extension://<uuid>
     "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]"],  # Host header values answered, any port
+    "BUNDLE_LIFETIME_HOURS": 7 * 24,  # how long a bundle signed here stays valid; renewed at half of it
     "CACHE_MAX_AGE": 300,  # seconds clients may keep a bundle before asking again
     "MAX_CONTENT_LENGTH": 16 * 1024,  # bytes; the API takes no request bodies
     "PROXY_FIX": 0,  # how many reverse proxies to trust for X-Forwarded-For/-Proto/-Host/-Port/-Prefix
 }
 LIST_SETTINGS = {"EXTENSION_IDS", "CORS_ORIGINS", "ALLOWED_HOSTS"}
-INT_SETTINGS = {"CACHE_MAX_AGE", "MAX_CONTENT_LENGTH", "PROXY_FIX"}
+INT_SETTINGS = {"BUNDLE_LIFETIME_HOURS", "CACHE_MAX_AGE", "MAX_CONTENT_LENGTH", "PROXY_FIX"}
 SHARED_ENV = {"DATA_DIR": DATA_DIR_ENV, "EXTENSION_IDS": EXTENSION_IDS_ENV}
 
 

@@ -46,7 +46,8 @@ def run_history(args: argparse.Namespace) -> int:
 
 def _run_line(run: dict[str, Any]) -> str:
     seconds = f", {run['seconds']:.1f} s" if run["seconds"] is not None else ""
-    line = f"#{run['run_id']} {run['started_at']} {run['platform']} {run['mode']}: {run['status']}{seconds}"
+    practice = " (practice)" if run["practice"] else ""
+    line = f"#{run['run_id']} {run['started_at']} {run['platform']} {run['mode']}{practice}: {run['status']}{seconds}"
     return f"{line}. {run['message']}" if run["message"] else line
 
 

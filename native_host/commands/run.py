@@ -44,7 +44,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--site-map",
         action="append",
         metavar="ORIGIN=TARGET",
-        help="tests and demo only: serve ORIGIN from a server on this machine",
+        help="practice only: serve ORIGIN from a server on this machine (the report says it was a practice run)",
     )
     parser.add_argument("--rules", metavar="FILE", help="a rules file to use instead of the shipped rules")
     parser.add_argument("--rules-url", metavar="URL", help="fetch signed rules from this rules service")
@@ -102,8 +102,10 @@ def run_with_receipt(
         rules_version=rules.version,
         rules_source=rules_source,
         engine_version=ENGINE_VERSION,
+        practice=bool(options.site_map),
     )
     report = ENGINE_RUNS[mode](rules, cookies, setting_ids, options, None if quiet else print_progress)
+    report.practice = bool(options.site_map)
     store.finish_run(run_id, report)
     return report
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from native_host.exit_codes import ExitCode
-from native_host.rules import RULES_DIR, RulesError, parse_rules
+from native_host.rules import RulesError
+from native_host.rules_paths import known_platforms, shipped_rules_path
 from native_host.signing import (
+    MAX_LIFETIME,
+    OFFLINE_LIFETIME,
     generate_private_key,
     key_id,
     load_private_key,
@@ -20,7 +24,8 @@ from native_host.signing import (
     public_key_to_text,
     save_private_key,
     save_public_keys,
-    sign_bundle,
+    sign_rules_file,
+    utc_now,
 )
 
 BUNDLE_SUFFIX = ".bundle.json"  # what the service reads from its BUNDLES_DIR
@@ -40,7 +45,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--new-key", metavar="FILE", help="create a new private key in FILE (owner-only) and print its public key"
     )
+    parser.add_argument(
+        "--days",
+        type=_lifetime_days,
+        default=OFFLINE_LIFETIME.days,
+        metavar="N",
+        help="the bundles expire N days from now; sign again before then (default: %(default)s)",
+    )
     parser.set_defaults(run=run_sign)
+
+
+def _lifetime_days(text: str) -> int:
+    days = int(text)
+    if not 1 <= days <= MAX_LIFETIME.days:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_LIFETIME.days}")
+    return days
 
 
 def run_sign(args: argparse.Namespace) -> int:
@@ -50,7 +69,7 @@ def run_sign(args: argparse.Namespace) -> int:
         if not args.key or not args.out:
             print("optout sign: give --key FILE and --out DIR (or --new-key FILE to create a key)", file=sys.stderr)
             return ExitCode.USAGE
-        return _sign(args.rules, Path(args.key), Path(args.out))
+        return _sign(args.rules, Path(args.key), Path(args.out), timedelta(days=args.days))
     except RulesError as error:
         print(f"optout sign: {error}", file=sys.stderr)
         return ExitCode.FAILED
@@ -68,21 +87,17 @@ def _new_key(path: Path) -> int:
     return ExitCode.ALL_DONE
 
 
-def _sign(rules_files: list[str], key_path: Path, out: Path) -> int:
+def _sign(rules_files: list[str], key_path: Path, out: Path, lifetime: timedelta) -> int:
     private_key = load_private_key(key_path)
-    paths = [Path(name) for name in rules_files] or sorted(
-        path for path in RULES_DIR.glob("*.json") if path.name != "schema.json"
-    )
-    signed = []
-    for path in paths:
-        raw = _read(path)
-        rules = parse_rules(raw, source=str(path))  # never sign what no client would run
-        signed.append((rules.platform, rules.version, sign_bundle(raw, rules.platform, rules.version, private_key)))
+    paths = [Path(name) for name in rules_files] or [shipped_rules_path(name) for name in known_platforms()]
+    now = utc_now()
+    signed = [sign_rules_file(path, private_key, lifetime=lifetime, now=now) for path in paths]
     out.mkdir(parents=True, exist_ok=True)
-    for platform, version, envelope in signed:
-        target = out / f"{platform}{BUNDLE_SUFFIX}"
-        target.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
-        print(f"Signed {platform} rules version {version} -> {target}")
+    for bundle in signed:
+        target = out / f"{bundle.rules.platform}{BUNDLE_SUFFIX}"
+        target.write_text(json.dumps(bundle.envelope, indent=2) + "\n", encoding="utf-8")
+        rules = bundle.rules
+        print(f"Signed {rules.platform} rules version {rules.version}, valid until {rules.expires} -> {target}")
     public_key = private_key.public_key()
     _publish_key(out / KEYS_FILENAME, public_key)
     print(f"Key {key_id(public_key)} ({public_key_to_text(public_key)}) -> {out / KEYS_FILENAME}")
@@ -101,10 +116,3 @@ def _publish_key(path: Path, public_key: Ed25519PublicKey) -> None:
             if entry.get("id") != key_id(public_key)
         ]
     save_public_keys([public_key_entry(public_key, "active"), *entries], path)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise RulesError(f"Cannot read the rules file {path}: {error.strerror}") from error

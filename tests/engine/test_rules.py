@@ -6,6 +6,7 @@ import json
 import jsonschema
 import pytest
 
+from native_host.platform_domains import domains_of
 from native_host.rules import RULES_DIR, SCHEMA_PATH, RulesError, load_shipped_rules, parse_rules
 from native_host.version import ENGINE_VERSION
 
@@ -72,8 +73,56 @@ def test_a_rule_pointing_outside_its_origins_is_refused():
 
 
 def test_an_origin_outside_the_platform_domain_is_refused():
-    with pytest.raises(RulesError, match="outside the platform's domain"):
+    with pytest.raises(RulesError, match="origin https://tracker.example, which is not one of pinterest's own"):
         parse_rules(changed(origins=["https://www.pinterest.com", "https://tracker.example"]))
+
+
+def test_rules_naming_another_cookie_domain_are_refused_with_a_sentence():
+    document = changed(origins=["https://www.evil.example"], cookie_domain="evil.example")
+    document["menu_page"] = "https://www.evil.example/settings/privacy"
+    for setting in document["settings"]:
+        setting["pages"]["urls"] = ["https://www.evil.example/settings/privacy"]
+    with pytest.raises(RulesError, match="cookie domain evil.example, which is not one of pinterest's own domains"):
+        parse_rules(document)
+
+
+def test_rules_may_narrow_to_a_country_domain_with_its_own_jar():
+    document = json.loads(json.dumps(DOCUMENT).replace("https://www.pinterest.com", "https://www.pinterest.de"))
+    document["cookie_domain"] = "pinterest.de"
+    rules = parse_rules(document)
+    assert (rules.origins, rules.cookie_domain) == (("https://www.pinterest.de",), "pinterest.de")
+    assert parse_rules(changed(origins=["https://www.pinterest.com", "https://de.pinterest.com"])).origins[1] == (
+        "https://de.pinterest.com"
+    )
+
+
+@pytest.mark.parametrize(
+    ("origins", "cookie_domain"),
+    [
+        (["https://www.pinterest.de"], "pinterest.com"),  # a country domain is not served by the .com jar
+        (["https://www.pinterest.com"], "pinterest.de"),
+        (["https://evil.pinterest.com"], "pinterest.com"),  # not a host Pinterest uses
+        (["https://www.pinterest.com"], "www.pinterest.com"),  # a jar Pinterest does not use
+    ],
+)
+def test_origins_and_jar_must_belong_together(origins, cookie_domain):
+    with pytest.raises(RulesError, match="not one of pinterest's own"):
+        parse_rules(changed(origins=origins, cookie_domain=cookie_domain))
+
+
+def test_a_platform_without_fixed_domains_runs_no_rules():
+    with pytest.raises(RulesError, match="no fixed list of domains for the platform 'myspace'"):
+        parse_rules(changed(platform="myspace"))
+
+
+def test_the_fixed_list_has_pinterests_sites_and_finds_the_site_of_an_origin():
+    pinterest = domains_of("pinterest")
+    assert {"www.pinterest.com", "de.pinterest.com", "www.pinterest.de", "www.pinterest.co.uk"} <= pinterest.hosts
+    assert {"pinterest.com", "pinterest.de", "pinterest.com.au"} <= pinterest.cookie_domains
+    assert pinterest.site_for("https://www.pinterest.de").cookie_domain == "pinterest.de"
+    assert pinterest.site_for("https://uk.pinterest.com").cookie_domain == "pinterest.com"
+    assert pinterest.site_for("http://www.pinterest.com") is None
+    assert pinterest.site_for("https://www.pinterest.com.evil.example") is None
 
 
 def test_a_lookalike_domain_is_not_pinterest():

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from native_host.rules import shipped_rules_path
+from native_host.signing import stamp, utc_now
 
 CHROME_ID = "abcdefghijklmnopabcdefghijklmnop"
 
@@ -17,6 +19,14 @@ def rules_document(**changes: Any) -> dict[str, Any]:
     document = json.loads(shipped_rules_path("pinterest").read_text(encoding="utf-8"))
     document.update(changes)
     return document
+
+
+def dated(raw: bytes, issued: datetime | None = None, lifetime: timedelta = timedelta(days=7)) -> bytes:
+    """`raw` with the signer's dates written in, as signing.sign_rules does, but without checking the rules: tests
+    also sign rules that no client may run, to see them refused."""
+    issued = issued or utc_now()
+    document = {**json.loads(raw), "issued": stamp(issued), "expires": stamp(issued + lifetime)}
+    return json.dumps(document, indent=2).encode()
 
 
 def write_rules(directory: Path, document: dict[str, Any], name: str | None = None) -> Path:

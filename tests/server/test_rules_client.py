@@ -5,23 +5,33 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
-from server_testkit import StubService, rules_document, write_rules
+from server_testkit import StubService, dated, rules_document, write_rules
 
 from native_host.rules import RulesError, load_shipped_rules
 from native_host.rules_client import (
     PINNED_KEYS_PATH,
     add_trusted_key,
     cache_path,
+    highest_verified,
     load_trusted_keys,
     resolve_rules,
+    rules_endpoint,
     rules_from_envelope,
 )
-from native_host.signing import generate_private_key, key_id, load_public_keys, public_key_entry, save_public_keys
+from native_host.signing import (
+    generate_private_key,
+    key_id,
+    load_public_keys,
+    public_key_entry,
+    save_public_keys,
+    utc_now,
+)
 from native_host.signing import sign_bundle as sign
 
 SHIPPED = load_shipped_rules("pinterest")
@@ -29,7 +39,7 @@ NEWER = "2030.1.1"
 
 
 def envelope_for(key: Ed25519PrivateKey, version: str = NEWER, **changes) -> dict:
-    raw = json.dumps(rules_document(version=version, **changes), indent=2).encode()
+    raw = dated(json.dumps(rules_document(version=version, **changes), indent=2).encode())
     return sign(raw, "pinterest", version, key)
 
 
@@ -179,7 +189,7 @@ def test_the_client_asks_the_documented_endpoint(stub_service: StubService, data
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org", "127.0.0.1:8787"])
 def test_only_http_rules_urls_are_accepted(url: str, data_dir: Path) -> None:
-    with pytest.raises(RulesError, match="must start with http"):
+    with pytest.raises(RulesError, match="must start with https"):
         resolve_rules("pinterest", url, data_dir=data_dir, trusted_keys={})
 
 
@@ -218,3 +228,111 @@ def test_keys_trusted_by_optout_serve_verify_its_bundles(
 def test_rules_from_envelope_refuses_another_platforms_bundle(signing_key: Ed25519PrivateKey) -> None:
     with pytest.raises(RulesError, match="not 'instagram'"):
         rules_from_envelope(envelope_for(signing_key), trusted(signing_key), "instagram")
+
+
+# ---- rollback: the highest version verified is kept ----------------------------------------------------------
+
+
+def test_the_same_version_with_other_content_is_refused(
+    stub_service: StubService, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    keys = trusted(signing_key)
+    stub_service.serve(envelope_for(signing_key))
+    resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    stub_service.serve(envelope_for(signing_key, blocked_texts=["something else"]))
+    resolved = resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    assert resolved.source == "cache" and "says something other than the version 2030.1.1" in resolved.refused
+
+
+def test_the_same_rules_signed_again_are_taken_and_kept_for_their_later_expiry(
+    stub_service: StubService, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    keys = trusted(signing_key)
+    first = envelope_for(signing_key)
+    stub_service.serve(first)
+    resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    raw = dated(json.dumps(rules_document(version=NEWER)).encode(), utc_now() + timedelta(hours=1))
+    again = sign(raw, "pinterest", NEWER, signing_key)
+    stub_service.serve(again)
+    resolved = resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    assert resolved.source == "service" and resolved.refused is None
+    assert json.loads(cache_path("pinterest", data_dir).read_text()) == again
+
+
+def test_an_older_bundle_is_refused_even_after_the_cache_is_gone(
+    stub_service: StubService, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    keys = trusted(signing_key)
+    stub_service.serve(envelope_for(signing_key, version=NEWER))
+    resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    assert highest_verified("pinterest", data_dir)[0] == NEWER
+    cache_path("pinterest", data_dir).unlink()
+    stub_service.serve(envelope_for(signing_key, version="2029.1.1"))
+    resolved = resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    assert resolved.source == "shipped" and "older than version 2030.1.1" in resolved.refused
+
+
+def test_an_older_signed_bundle_copied_over_the_cache_is_refused(
+    stub_service: StubService, closed_port_url: str, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    keys = trusted(signing_key)
+    stub_service.serve(envelope_for(signing_key, version=NEWER))
+    resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    cache_path("pinterest", data_dir).write_text(json.dumps(envelope_for(signing_key, version="2029.1.1")))
+    resolved = resolve_rules("pinterest", closed_port_url, data_dir=data_dir, trusted_keys=keys)
+    assert resolved.source == "shipped"
+    assert "older than version 2030.1.1 already verified" in resolved.message
+
+
+def test_a_bundle_older_than_the_shipped_rules_is_refused(
+    stub_service: StubService, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    stub_service.serve(envelope_for(signing_key, version="2020.1.1"))
+    resolved = resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=trusted(signing_key))
+    assert resolved.source == "shipped"
+    assert f"older than version {SHIPPED.version} shipped with this Optout" in resolved.refused
+
+
+def test_an_expired_cache_is_not_used(
+    stub_service: StubService, closed_port_url: str, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    keys = trusted(signing_key)
+    stub_service.serve(envelope_for(signing_key))
+    resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    later = utc_now() + timedelta(days=8)
+    resolved = resolve_rules("pinterest", closed_port_url, data_dir=data_dir, trusted_keys=keys, now=later)
+    assert resolved.source == "shipped" and "expired on" in resolved.message
+
+
+def test_a_bundle_dated_2999_is_refused_and_does_not_block_later_bundles(
+    stub_service: StubService, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    keys = trusted(signing_key)
+    far = dated(json.dumps(rules_document(version="2999.1.1")).encode(), datetime(2999, 1, 1, tzinfo=UTC))
+    stub_service.serve(sign(far, "pinterest", "2999.1.1", signing_key))
+    resolved = resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys)
+    assert resolved.source == "shipped" and "more than a day ahead" in resolved.refused
+    stub_service.serve(envelope_for(signing_key))
+    assert resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=keys).source == "service"
+
+
+# ---- https ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["http://rules.example.org", "http://10.0.0.1:8787", "http://127.example.org"])
+def test_plain_http_is_refused_off_this_computer(url: str, data_dir: Path, stub_service: StubService) -> None:
+    with pytest.raises(RulesError, match="uses plain http; use https://.*development source"):
+        resolve_rules("pinterest", url, data_dir=data_dir, trusted_keys={})
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "127.1.2.3"])
+def test_plain_http_on_this_computer_is_a_development_source(host: str) -> None:
+    assert rules_endpoint(f"http://{host}:8787", "pinterest") == f"http://{host}:8787/api/v1/rules/pinterest"
+
+
+def test_the_message_names_a_plain_http_source_as_development(
+    stub_service: StubService, data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    stub_service.serve(envelope_for(signing_key))
+    resolved = resolve_rules("pinterest", stub_service.url, data_dir=data_dir, trusted_keys=trusted(signing_key))
+    assert "a development source: plain HTTP on this computer" in resolved.message

@@ -7,13 +7,14 @@ import hashlib
 import json
 import os
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from server_testkit import rules_document
+from server_testkit import dated, rules_document
 
 from native_host.rules import RulesError, shipped_rules_path
 from native_host.rules_client import PINNED_KEYS_PATH, rules_from_envelope
@@ -31,11 +32,12 @@ from native_host.signing import (
     save_private_key,
     save_public_keys,
     sign_bundle,
+    sign_rules,
     verify_bundle,
 )
 
-RAW = shipped_rules_path("pinterest").read_bytes()
-SMALL = json.dumps({"platform": "pinterest", "version": "1.2"}).encode()
+RAW = dated(shipped_rules_path("pinterest").read_bytes())
+SMALL = dated(json.dumps({"platform": "pinterest", "version": "1.2"}).encode())
 KEY = generate_private_key()
 TRUSTED = {key_id(KEY.public_key()): KEY.public_key()}
 
@@ -175,7 +177,7 @@ def test_labels_that_do_not_describe_the_signed_rules_are_refused() -> None:
     ],
 )
 def test_a_verified_bundle_the_engine_must_not_run_is_refused(document: dict, message: str) -> None:
-    raw = json.dumps(document).encode()
+    raw = dated(json.dumps(document).encode())
     envelope = signed(raw)
     assert verify_bundle(envelope, TRUSTED) == raw  # authentic...
     with pytest.raises(RulesError, match=message):  # ...and still refused
@@ -237,3 +239,53 @@ def test_the_pinned_keys_hold_the_project_key_and_no_private_key() -> None:
     assert "PRIVATE" not in text
     for identifier, public_key in keys.items():
         assert key_id(public_key) == identifier
+
+
+# ---- dates signed into the bundle ----------------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_sign_rules_writes_issued_and_expires_inside_the_signed_bytes() -> None:
+    signed_rules = sign_rules(shipped_rules_path("pinterest").read_bytes(), KEY, lifetime=timedelta(days=7), now=NOW)
+    document = json.loads(verify_bundle(signed_rules.envelope, TRUSTED, now=NOW))
+    assert (document["issued"], document["expires"]) == ("2026-11-23T12:00:00Z", "2026-11-30T12:00:00Z")
+    assert (signed_rules.rules.issued, signed_rules.rules.expires) == (document["issued"], document["expires"])
+    moved = {**document, "expires": "2099-01-01T00:00:00Z"}  # a date cannot be changed without the key
+    with pytest.raises(BundleError, match="changed after signing"):
+        verify_bundle(with_bundle(signed_rules.envelope, json.dumps(moved).encode()), TRUSTED, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("issued", "lifetime", "now", "message"),
+    [
+        (NOW - timedelta(days=8), timedelta(days=7), NOW, "expired on 2026-11-22T12:00:00Z"),
+        (NOW, timedelta(days=7), NOW + timedelta(days=7), "expired on"),
+        (datetime(2999, 1, 1, tzinfo=UTC), timedelta(days=7), NOW, "more than a day ahead"),
+        (NOW + timedelta(days=1, minutes=1), timedelta(days=7), NOW, "more than a day ahead"),
+    ],
+)
+def test_an_expired_bundle_or_one_from_the_future_is_refused(
+    issued: datetime, lifetime: timedelta, now: datetime, message: str
+) -> None:
+    envelope = signed(dated(shipped_rules_path("pinterest").read_bytes(), issued, lifetime))
+    with pytest.raises(BundleError, match=message):
+        verify_bundle(envelope, TRUSTED, now=now)
+
+
+def test_a_small_clock_difference_is_tolerated() -> None:
+    envelope = signed(dated(shipped_rules_path("pinterest").read_bytes(), NOW + timedelta(hours=23)))
+    assert verify_bundle(envelope, TRUSTED, now=NOW)
+
+
+def test_a_bundle_without_dates_is_refused() -> None:
+    undated = shipped_rules_path("pinterest").read_bytes()
+    with pytest.raises(BundleError, match="no valid signing and expiry dates"):
+        verify_bundle(signed(undated), TRUSTED)
+
+
+def test_sign_rules_refuses_rules_no_client_would_run_and_silly_lifetimes() -> None:
+    with pytest.raises(RulesError, match="needs Optout engine"):
+        sign_rules(json.dumps(rules_document(min_engine_version="99.0.0")).encode(), KEY, lifetime=timedelta(days=1))
+    with pytest.raises(BundleError, match="lifetime"):
+        sign_rules(shipped_rules_path("pinterest").read_bytes(), KEY, lifetime=timedelta(days=4000))

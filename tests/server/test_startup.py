@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -11,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,19 +23,27 @@ from server_testkit import CHROME_ID, rules_document, write_rules
 from native_host.cli import main
 from native_host.exit_codes import ExitCode
 from native_host.rules import RulesError, shipped_rules_path
-from native_host.rules_client import rules_from_envelope
+from native_host.rules_client import rules_from_envelope, verify_envelope
 from native_host.signing import (
+    SERVICE_LIFETIME,
     BundleError,
     generate_private_key,
     key_id,
+    load_public_keys,
+    parse_stamp,
     private_key_to_pem,
     public_key_entry,
     public_keys_from_document,
     save_private_key,
     save_public_keys,
-    sign_bundle,
+    sign_rules,
+    utc_now,
 )
 from server import ConfigError, create_app
+from server.bundles import LiveCatalog, load_presigned_dir
+from server.config import load_config
+from server.keys import KeyRing, load_key_ring
+from server.not_modified import NotModifiedFastPath
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -118,7 +128,7 @@ def test_key_rotation_publishes_old_and_new_keys_and_signs_with_the_new(
 ) -> None:
     old_key, new_key = generate_private_key(), generate_private_key()
     raw = shipped_rules_path("pinterest").read_bytes()
-    old_envelope = sign_bundle(raw, "pinterest", json.loads(raw)["version"], old_key)
+    old_envelope = sign_rules(raw, old_key, lifetime=SERVICE_LIFETIME).envelope
     published = tmp_path / "published.json"
     save_public_keys([public_key_entry(old_key.public_key(), "retired")], published)
 
@@ -262,3 +272,52 @@ def test_optout_serve_runs_waitress_on_loopback_and_trusts_its_key(data_dir: Pat
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert "Serving Optout rules on http://127.0.0.1:" in stderr.decode()
+
+
+def test_optout_sign_dates_its_bundles_and_an_expired_presigned_bundle_stops_the_start(tmp_path: Path) -> None:
+    key_file, out = tmp_path / "key.pem", tmp_path / "out"
+    main(["sign", "--new-key", str(key_file)])
+    assert main(["sign", "--key", str(key_file), "--out", str(out), "--days", "2"]) == ExitCode.ALL_DONE
+    document = json.loads(base64.b64decode(json.loads((out / "pinterest.bundle.json").read_text())["bundle"]))
+    issued, expires = parse_stamp(document["issued"]), parse_stamp(document["expires"])
+    assert expires - issued == timedelta(days=2) and abs(issued - utc_now()) < timedelta(minutes=1)
+    keys = KeyRing(None, None, False, load_public_keys(out / "keys.json"))
+    with pytest.raises(RulesError, match=r"pinterest\.bundle\.json.*expired on"):
+        load_presigned_dir(out, keys, now=expires + timedelta(seconds=1))
+
+
+def test_the_service_signs_again_once_half_the_lifetime_has_passed(
+    data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    moments = [datetime(2026, 11, 23, 12, 0, tzinfo=UTC)]
+    settings = load_config({"SIGNING_KEY": private_key_to_pem(signing_key).decode(), "BUNDLE_LIFETIME_HOURS": 48})
+    live = LiveCatalog(settings, load_key_ring(settings), clock=lambda: moments[-1])
+    first = live.current().get("pinterest")
+    assert (first.rules.issued, first.rules.expires) == ("2026-11-23T12:00:00Z", "2026-11-25T12:00:00Z")
+    moments.append(datetime(2026, 11, 24, 11, 59, tzinfo=UTC))
+    assert live.current().get("pinterest") is first  # more than half its life left: the same body, the same ETag
+    moments.append(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    renewed = live.current().get("pinterest")
+    assert renewed.rules.issued == "2026-11-24T12:00:00Z" and renewed.etag != first.etag
+    keys = {key_id(signing_key.public_key()): signing_key.public_key()}
+    verified = verify_envelope(renewed.envelope, keys, "pinterest", now=moments[-1])
+    assert verified.rules.expires == "2026-11-26T12:00:00Z"
+
+
+def test_the_fast_304_follows_a_renewed_signing(data_dir: Path, signing_key: Ed25519PrivateKey) -> None:
+    moments = [utc_now()]
+    settings = load_config({"SIGNING_KEY": private_key_to_pem(signing_key).decode(), "BUNDLE_LIFETIME_HOURS": 2})
+    live = LiveCatalog(settings, load_key_ring(settings), clock=lambda: moments[-1])
+    fast = NotModifiedFastPath(lambda environ, start: [b"flask"], live, settings)
+    old_etag = f'"{live.current().get("pinterest").etag}"'
+
+    def ask(etag: str) -> str:
+        statuses = []
+        environ = {"PATH_INFO": "/api/v1/rules/pinterest", "REQUEST_METHOD": "GET", "HTTP_IF_NONE_MATCH": etag}
+        fast({**environ, "HTTP_HOST": "127.0.0.1"}, lambda status, headers: statuses.append(status))
+        return statuses[0] if statuses else "passed on"
+
+    assert ask(old_etag) == "304 NOT MODIFIED"
+    moments.append(moments[0] + timedelta(hours=1))
+    assert ask(old_etag) == "passed on"  # the old signing is no longer the one served
+    assert ask(f'"{live.current().get("pinterest").etag}"') == "304 NOT MODIFIED"
