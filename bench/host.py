@@ -50,9 +50,15 @@ def bench_env(directory: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_host(env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_host(env: dict[str, str], site_map: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """The installed host, or with a site map the test-only practice entry point (the only one that takes one)."""
+    from tests.support import practice_host
+
+    command = (
+        practice_host.command(sys.executable, site_map) if site_map else [sys.executable, "-m", "native_host.host"]
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "native_host.host", ORIGIN],
+        [*command, ORIGIN],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -106,9 +112,9 @@ def bench_apply(directory: Path) -> dict[str, Any]:
     with serve(ReplicaConfig()) as server:
         cookies = server.store.new_session()
         session = next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")
-        env = bench_env(directory, OPTOUT_SITE_MAP=f"https://www.pinterest.com={server.url}")
+        env = bench_env(directory)
         started = time.perf_counter()
-        process = start_host(env)
+        process = start_host(env, {"https://www.pinterest.com": server.url})
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write(encode_frame({"id": "apply", "type": "apply", "platform": "pinterest", "cookies": cookies}))
         process.stdin.flush()

@@ -121,12 +121,10 @@ class Store:
         with self._connect() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
         with self._transaction() as connection:  # one writer at a time: two processes never migrate twice
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                version = 1
+            version = connection.execute("PRAGMA user_version").fetchone()[0] or 1  # 0: a new, empty file
+            for statement in _SCHEMA.split(";"):  # IF NOT EXISTS: creates only what is missing
+                if statement.strip():
+                    connection.execute(statement)
             for target, statement in _MIGRATIONS:
                 if version < target:
                     connection.execute(statement)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 REPORT_KEYS = {
     "format", "mode", "platform", "status", "message", "rules_version", "engine_version", "browser",
-    "started_at", "seconds", "page_loads", "browser_launches", "clicks", "results",
+    "started_at", "seconds", "page_loads", "browser_launches", "clicks", "practice", "results",
 }  # fmt: skip
 RESULT_KEYS = {
     "id",
@@ -62,6 +62,7 @@ def test_check_json_report_is_stable_and_apply_exits_0(tmp_path, quiet_home):
         report = json.loads(checked.stdout)
         assert set(report) == REPORT_KEYS and report["format"] == 1
         assert report["status"] == "done" and report["mode"] == "check"
+        assert report["practice"] is True  # a site map was active: not the real site
         assert {result["status"] for result in report["results"]} == {"would_change"}
         assert all(set(result) == RESULT_KEYS for result in report["results"])
         assert [r["id"] for r in report["results"]] == [s.id for s in load_shipped_rules().select()]
@@ -69,6 +70,7 @@ def test_check_json_report_is_stable_and_apply_exits_0(tmp_path, quiet_home):
         applied = optout("apply", *args)
         assert applied.returncode == ExitCode.ALL_DONE, applied.stderr
         assert "AI training on your Pins" in applied.stdout and "changed" in applied.stdout
+        assert "Practice run: a server on this computer stood in for the site" in applied.stdout
 
 
 def test_partly_done_exits_1(tmp_path, quiet_home):
@@ -147,7 +149,8 @@ def test_cli_runs_leave_a_receipt_in_the_history(tmp_path, quiet_home):
     assert history.returncode == 0, history.stderr
     runs = json.loads(history.stdout)["runs"]
     assert runs[0]["mode"] == "apply" and runs[0]["status"] == "done"
-    assert runs[0]["rules_source"] == "shipped"
+    assert runs[0]["rules_source"] == "shipped" and runs[0]["practice"] is True
+    assert "pinterest apply (practice): done" in optout("history").stdout
 
 
 def test_malformed_cookies_are_a_usage_error_and_leave_no_receipt(tmp_path, quiet_home):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import Any
 from native_host.browser import CHROMIUM_FLAGS
 from native_host.protocol import HOST_NAME
 from native_host.site_map import SiteMapProxies
+from tests.support import practice_host
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
@@ -39,11 +41,16 @@ def isolated_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def register_host(profile: Path, tmp: Path, env: dict[str, str]) -> Path:
-    """A launcher running the real host with `env`, named in `<profile>/NativeMessagingHosts`."""
+def register_host(profile: Path, tmp: Path, env: dict[str, str], site_map: dict[str, str] | None = None) -> Path:
+    """A launcher running the real host with `env`, named in `<profile>/NativeMessagingHosts`.
+
+    With a site map it runs the test-only practice entry point, the one way a host serves a replica.
+    """
     launcher = tmp / "optout-host.sh"
-    exports = "".join(f"export {key}='{env[key]}'\n" for key in ("OPTOUT_DATA_DIR", "OPTOUT_SITE_MAP") if key in env)
-    launcher.write_text(f"#!/bin/sh\n{exports}cd '{ROOT}'\nexec '{PYTHON}' -m native_host.host \"$@\"\n")
+    exports = "".join(f"export {key}='{env[key]}'\n" for key in ("OPTOUT_DATA_DIR",) if key in env)
+    host = practice_host.command(PYTHON, site_map) if site_map else [str(PYTHON), "-m", "native_host.host"]
+    command = " ".join(shlex.quote(part) for part in host)
+    launcher.write_text(f"#!/bin/sh\n{exports}cd '{ROOT}'\nexec {command} \"$@\"\n")
     launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     manifest = {
         "name": HOST_NAME,
@@ -80,10 +87,11 @@ def extension_on_replica(replica: Any, directory: Path) -> Iterator[Any]:
     """The real extension and the real host in a fresh profile, with the replica standing in for pinterest.com."""
     from playwright.sync_api import sync_playwright
 
-    env = isolated_env(directory, OPTOUT_SITE_MAP=f"https://www.pinterest.com={replica.url}")
+    site_map = {"https://www.pinterest.com": replica.url}
+    env = isolated_env(directory)
     profile = directory / "profile"
-    register_host(profile, directory, env)
-    with SiteMapProxies({"https://www.pinterest.com": replica.url}) as proxies, sync_playwright() as playwright:
+    register_host(profile, directory, env, site_map)
+    with SiteMapProxies(site_map) as proxies, sync_playwright() as playwright:
         context = launch(playwright, profile, env, proxies.browser_args())
         try:
             yield context

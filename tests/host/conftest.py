@@ -17,6 +17,7 @@ import pytest
 
 from native_host.extension_ids import default_chrome_extension_id
 from native_host.framing import HEADER, MAX_REPLY_BYTES, encode_message
+from tests.support import practice_host
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_EXTENSION_ID = "dbmmopnamnlgmmmecnjediacchlcdaoi"  # fixed by the key in native_test_extension/manifest.json
@@ -54,11 +55,21 @@ class HostProcess:
     """`python -m native_host.host` as the browser starts it. A reader thread parses stdout strictly: any byte
     that is not part of a well-formed frame carrying one envelope is recorded in `stray`."""
 
-    def __init__(self, env: dict[str, str], args: list[str] | None = None, stderr_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        args: list[str] | None = None,
+        stderr_path: Path | None = None,
+        site_map: dict[str, str] | None = None,
+    ) -> None:
         self.stderr_path = stderr_path or Path(env["OPTOUT_DATA_DIR"]).parent / f"host-{time.monotonic_ns()}.err"
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in close()
+        # A site map needs the test-only entry point: the installed host never takes one.
+        start = (
+            practice_host.command(sys.executable, site_map) if site_map else [sys.executable, "-m", "native_host.host"]
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "native_host.host", *(args if args is not None else [ORIGIN])],
+            [*start, *(args if args is not None else [ORIGIN])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

@@ -36,8 +36,9 @@ def slow_replica() -> Iterator[object]:
         yield server
 
 
-def env_for(tmp_path: Path, server: object) -> dict[str, str]:
-    return host_env(tmp_path, OPTOUT_SITE_MAP=f"https://www.pinterest.com={server.url}")
+def practice(server: object) -> dict[str, str]:
+    """The site map that makes the replica stand in for Pinterest (given to the test-only entry point)."""
+    return {"https://www.pinterest.com": server.url}
 
 
 def browsers_below(pid: int) -> list[int]:
@@ -82,14 +83,17 @@ def files_containing(directory: Path, secrets: list[str]) -> list[str]:
 
 def test_apply_through_the_host_changes_the_account_and_keeps_a_receipt_without_cookies(tmp_path, replica) -> None:
     cookies = replica.store.new_session()
-    env = env_for(tmp_path, replica)
-    host = HostProcess(env)
+    env, site_map = host_env(tmp_path), practice(replica)
+    host = HostProcess(env, site_map=site_map)
     try:
+        hello = host.request({"id": "hi", "type": "hello"})["data"]
+        assert (hello["practice"], hello["site_map"]) == (True, site_map)
         host.send({"id": "a1", "type": "apply", "platform": "pinterest", "cookies": cookies, "protocol": 1})
         result, progress = host.recv_final("a1", timeout=60)
         assert result["event"] == "result", result
         report = result["data"]
         assert report["status"] == "done", report["message"]
+        assert report["practice"] is True
         assert report["results"] and all(entry["status"] == "changed" for entry in report["results"])
         assert {event["data"]["step"] for event in progress} <= STEPS
         assert progress[-1]["data"]["step"] == "finished"
@@ -102,7 +106,7 @@ def test_apply_through_the_host_changes_the_account_and_keeps_a_receipt_without_
 
         history = host.request({"id": "h", "type": "history"})["data"]
         assert history["total"] == 1 and history["runs"][0]["run_id"] == report["run_id"]
-        assert history["runs"][0]["status"] == "done"
+        assert history["runs"][0]["status"] == "done" and history["runs"][0]["practice"] is True
         assert [entry["status"] for entry in history["runs"][0]["results"]] == [
             entry["status"] for entry in report["results"]
         ]
@@ -119,8 +123,8 @@ def test_apply_through_the_host_changes_the_account_and_keeps_a_receipt_without_
 
 def test_busy_across_processes_and_cancel_closes_the_browser(tmp_path, slow_replica) -> None:
     cookies = slow_replica.store.new_session()
-    env = env_for(tmp_path, slow_replica)
-    first, second = HostProcess(env), HostProcess(env)
+    env, site_map = host_env(tmp_path), practice(slow_replica)
+    first, second = HostProcess(env, site_map=site_map), HostProcess(env, site_map=site_map)
     try:
         first.send({"id": "run", "type": "apply", "platform": "pinterest", "cookies": cookies})
         wait_for_step(first, "run", "loading")
@@ -153,8 +157,8 @@ def test_busy_across_processes_and_cancel_closes_the_browser(tmp_path, slow_repl
 
 def test_browser_going_away_mid_run_cancels_it_closes_the_browser_and_exits_cleanly(tmp_path, slow_replica) -> None:
     cookies = slow_replica.store.new_session()
-    env = env_for(tmp_path, slow_replica)
-    host = HostProcess(env)
+    env, site_map = host_env(tmp_path), practice(slow_replica)
+    host = HostProcess(env, site_map=site_map)
     try:
         host.send({"id": "orphan", "type": "apply", "platform": "pinterest", "cookies": cookies})
         wait_for_step(host, "orphan", "loading")
@@ -166,7 +170,7 @@ def test_browser_going_away_mid_run_cancels_it_closes_the_browser_and_exits_clea
         assert wait_until(lambda: not any(alive(pid) for pid in browsers), 10)
     finally:
         host.close()
-    runs = HostProcess(env)
+    runs = HostProcess(env, site_map=site_map)
     try:
         [run] = runs.request({"id": "h", "type": "history"})["data"]["runs"]
         assert run["status"] == "cancelled"
@@ -177,8 +181,8 @@ def test_browser_going_away_mid_run_cancels_it_closes_the_browser_and_exits_clea
 
 def test_sigkill_mid_run_leaves_a_readable_history_with_the_run_interrupted(tmp_path, slow_replica) -> None:
     cookies = slow_replica.store.new_session()
-    env = env_for(tmp_path, slow_replica)
-    host = HostProcess(env)
+    env, site_map = host_env(tmp_path), practice(slow_replica)
+    host = HostProcess(env, site_map=site_map)
     children: list[int] = []
     try:
         host.send({"id": "doomed", "type": "apply", "platform": "pinterest", "cookies": cookies})

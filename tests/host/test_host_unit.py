@@ -3,6 +3,7 @@ tests/host/test_host_runs.py runs the real engine on the replica."""
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from native_host.framing import MAX_REPLY_BYTES, encode_message
 from native_host.host import Host
 from native_host.paths import locks_dir
 from native_host.report import ProgressEvent, RunReport, SettingResult
-from native_host.rules import load_shipped_rules
+from native_host.rules import load_shipped_rules, shipped_rules_path
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.store import RunLock
 
@@ -235,16 +236,19 @@ def test_duplicate_request_is_not_a_second_run(setup) -> None:
     assert len(engine.calls) == 1
 
 
-def signed_bundle(base: Path, trusted: bool = True) -> dict[str, Any]:
-    from native_host.rules import shipped_rules_path
-    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle
+def signed_bundle(
+    base: Path, trusted: bool = True, key=None, issued: datetime | None = None, **changes: Any
+) -> dict[str, Any]:
+    """The shipped rules (with `changes`) signed as the service signs them, by a key trusted in `base`."""
+    import json
 
-    key = generate_private_key()
+    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_rules
+
+    key = key or generate_private_key()
     if trusted:
         save_public_keys([public_key_entry(key.public_key())], base / "trusted_keys.json")
-    raw = shipped_rules_path("pinterest").read_bytes()
-    version = load_shipped_rules("pinterest").version
-    return sign_bundle(raw, "pinterest", version, key)
+    document = {**json.loads(shipped_rules_path("pinterest").read_text()), **changes}
+    return sign_rules(json.dumps(document).encode(), key, lifetime=timedelta(days=7), now=issued).envelope
 
 
 def test_a_signed_bundle_from_a_trusted_key_is_the_rules_that_run(setup, tmp_path: Path) -> None:
@@ -272,33 +276,139 @@ def test_a_bad_bundle_is_refused_never_replaced_by_other_rules(setup, tmp_path: 
     assert engine.calls == []
 
 
-def test_the_hosts_light_copies_of_rule_locations_match_the_modules_that_own_them(tmp_path: Path) -> None:
-    from native_host import host, rules, rules_client
+NEWER = load_shipped_rules("pinterest").version + ".1"
+NEWEST = load_shipped_rules("pinterest").version + ".2"
 
-    assert host.RULES_DIR == rules.RULES_DIR
-    assert host.cached_bundle_path("pinterest", tmp_path) == rules_client.cache_path("pinterest", tmp_path)
+
+def test_an_older_signed_bundle_handed_over_in_an_apply_never_runs(setup, tmp_path: Path) -> None:
+    """The reported attack: the host had verified a newer bundle; the extension hands over a validly signed
+    older one (which lacks a rule) in an apply request. It used to run."""
+    from native_host.signing import generate_private_key
+
+    host, recorder, engine = setup
+    key = generate_private_key()
+    handle(
+        host,
+        {
+            "id": "new",
+            "type": "rules",
+            "platform": "pinterest",
+            "bundle": signed_bundle(tmp_path, key=key, version=NEWEST),
+        },
+    )
+    assert recorder.final("new")["data"]["version"] == NEWEST
+    old_settings = [s for s in load_shipped_rules_document()["settings"] if "canvas" not in s["id"]]
+    old = signed_bundle(tmp_path, key=key, version=NEWER, settings=old_settings)
+    handle(host, apply("r1", bundle=old))
+    error = recorder.final("r1")["error"]
+    assert error["name"] == "rules_refused"
+    assert f"version {NEWER} is older than version {NEWEST} already verified" in error["message"]
+    assert engine.calls == []
+
+
+def test_the_rules_request_answers_the_verified_copy_and_says_why_a_bundle_was_refused(setup, tmp_path: Path) -> None:
+    from native_host.signing import generate_private_key
+
+    host, recorder, _ = setup
+    key = generate_private_key()
+    good = signed_bundle(tmp_path, key=key, version=NEWEST)
+    handle(host, {"id": "a", "type": "rules", "platform": "pinterest", "bundle": good})
+    accepted = recorder.final("a")["data"]
+    assert (accepted["source"], accepted["version"], accepted["rules"]["version"]) == ("cache", NEWEST, NEWEST)
+    assert accepted["expires"] == accepted["rules"]["expires"] and "refused" not in accepted
+    forged = signed_bundle(tmp_path / "elsewhere", trusted=False, version="9999.1")
+    handle(host, {"id": "b", "type": "rules", "platform": "pinterest", "bundle": forged})
+    answer = recorder.final("b")["data"]
+    assert (answer["source"], answer["version"]) == ("cache", NEWEST)
+    assert "does not trust" in answer["refused"]
+    assert answer["rules"] == accepted["rules"]
+
+
+def test_a_pinterest_bundle_naming_another_cookie_domain_is_refused(setup, tmp_path: Path) -> None:
+    import json
+
+    host, recorder, engine = setup
+    text = shipped_rules_path("pinterest").read_text().replace("https://www.pinterest.com", "https://www.evil.example")
+    moved = {**json.loads(text), "cookie_domain": "evil.example", "version": NEWEST}
+    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle, stamp
+
+    key = generate_private_key()
+    save_public_keys([public_key_entry(key.public_key())], tmp_path / "trusted_keys.json")
+    now = datetime.now(UTC)
+    moved.update(issued=stamp(now), expires=stamp(now + timedelta(days=1)))
+    bundle = sign_bundle(json.dumps(moved).encode(), "pinterest", NEWEST, key)  # signed, so only the host can refuse
+    handle(host, apply("r1", bundle=bundle))
+    error = recorder.final("r1")["error"]
+    assert error["name"] == "rules_refused"
+    assert "cookie domain evil.example, which is not one of pinterest's own domains" in error["message"]
+    assert engine.calls == []
+
+
+def test_an_expired_or_future_bundle_is_refused(setup, tmp_path: Path) -> None:
+    host, recorder, engine = setup
+    expired = signed_bundle(tmp_path, issued=datetime.now(UTC) - timedelta(days=8), version=NEWER)
+    handle(host, apply("r1", bundle=expired))
+    assert "expired on" in recorder.final("r1")["error"]["message"]
+    future = signed_bundle(tmp_path, issued=datetime(2999, 1, 1, tzinfo=UTC), version="2999.1")
+    handle(host, {"id": "r2", "type": "rules", "platform": "pinterest", "bundle": future})
+    answer = recorder.final("r2")["data"]
+    assert answer["source"] == "shipped" and "more than a day ahead" in answer["refused"]
+    assert engine.calls == []
 
 
 def test_hello_reports_a_newer_cached_bundle_and_rules_serves_it(setup, tmp_path: Path) -> None:
-    import json
-
-    from native_host import rules_client
-    from native_host.rules import shipped_rules_path
-    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle
+    from native_host.rules_client import accept_bundle
 
     host, recorder, _ = setup
-    newer = json.loads(shipped_rules_path("pinterest").read_text())
-    newer["version"] = load_shipped_rules("pinterest").version + ".1"
-    key = generate_private_key()
-    save_public_keys([public_key_entry(key.public_key())], tmp_path / "trusted_keys.json")
-    envelope = sign_bundle(json.dumps(newer).encode(), "pinterest", newer["version"], key)
-    rules_client.remember_envelope(envelope, "pinterest", tmp_path)
+    accept_bundle(signed_bundle(tmp_path, version=NEWER), "pinterest", data_dir=tmp_path)
 
     handle(host, {"id": "h", "type": "hello"})
-    assert recorder.final("h")["data"]["platforms"]["pinterest"] == {
-        "rules_version": newer["version"],
-        "rules_source": "cache",
-    }
+    hello = recorder.final("h")["data"]
+    assert hello["platforms"]["pinterest"] == {"rules_version": NEWER, "rules_source": "cache"}
+    assert (hello["practice"], hello["site_map"]) == (False, {})
     handle(host, {"id": "r", "type": "rules", "platform": "pinterest"})
     data = recorder.final("r")["data"]
-    assert data["source"] == "cache" and data["version"] == newer["version"] == data["rules"]["version"]
+    assert data["source"] == "cache" and data["version"] == NEWER == data["rules"]["version"]
+
+
+def test_a_practice_host_says_so_in_hello_every_report_and_the_history(tmp_path: Path) -> None:
+    recorder, engine = Recorder(), SlowEngine()
+    site_map = {"https://www.pinterest.com": "http://127.0.0.1:9"}
+    host = Host(recorder, run_function=engine, base=tmp_path, site_map=site_map)
+    handle(host, {"id": "h", "type": "hello"})
+    hello = recorder.final("h")["data"]
+    assert (hello["practice"], hello["site_map"]) == (True, site_map)
+    engine.release.set()
+    handle(host, apply("r1"))
+    assert recorder.final("r1")["data"]["practice"] is True
+    host.shut_down(5)
+    handle(host, {"id": "hist", "type": "history"})
+    assert recorder.final("hist")["data"]["runs"][0]["practice"] is True
+
+
+def test_the_installed_host_ignores_a_site_map_in_its_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from native_host import engine
+
+    monkeypatch.setenv("OPTOUT_SITE_MAP", "https://www.pinterest.com=http://127.0.0.1:9")
+    seen: list[engine.RunOptions] = []
+
+    def fake_check(rules, cookies, settings, options, on_progress, cancel) -> RunReport:
+        seen.append(options)
+        return RunReport("check", rules.platform, RunStatus.DONE)
+
+    monkeypatch.setattr(engine, "check", fake_check)
+    recorder = Recorder()
+    host = Host(recorder, base=tmp_path)  # as host.main builds it for the browser
+    handle(host, {"id": "h", "type": "hello"})
+    assert recorder.final("h")["data"]["practice"] is False
+    handle(host, {"id": "c", "type": "check", "platform": "pinterest", "cookies": []})
+    assert recorder.final("c")["data"]["practice"] is False
+    assert [options.site_map for options in seen] == [{}]
+
+
+def load_shipped_rules_document() -> dict[str, Any]:
+    import json
+
+    return json.loads(shipped_rules_path("pinterest").read_text())

@@ -37,7 +37,7 @@ def refusal(document: Any) -> RequestError:
     [
         ({"id": "1", "type": "hello"}, {}),
         ({"id": "1", "type": "hello", "protocol": PROTOCOL_VERSION}, {}),
-        ({"id": "1", "type": "rules", "platform": "pinterest"}, {"platform": "pinterest"}),
+        ({"id": "1", "type": "rules", "platform": "pinterest"}, {"platform": "pinterest", "bundle": None}),
         ({"id": "1", "type": "status", "platform": "pinterest"}, {"platform": "pinterest"}),
         ({"id": "1", "type": "cancel", "run": "r2"}, {"run": "r2"}),
         ({"id": "1", "type": "history"}, {"page": 1, "page_size": 20, "platform": None}),

@@ -112,3 +112,37 @@ def test_run_lock_is_exclusive_and_released(tmp_path) -> None:
     first.release()
     assert second.acquire()
     second.release()
+
+
+def test_a_version_1_history_gains_the_practice_column_and_keeps_its_runs(tmp_path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as connection:  # the runs table as version 1 wrote it
+        connection.executescript(
+            """
+            CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT, platform TEXT NOT NULL,
+                mode TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL DEFAULT '',
+                settings_requested TEXT NOT NULL DEFAULT '[]', rules_version TEXT NOT NULL DEFAULT '',
+                rules_source TEXT NOT NULL DEFAULT '', engine_version TEXT NOT NULL DEFAULT '',
+                browser TEXT NOT NULL DEFAULT '', started_at TEXT NOT NULL, finished_at TEXT, seconds REAL,
+                page_loads INTEGER, browser_launches INTEGER, clicks INTEGER, pid INTEGER NOT NULL);
+            INSERT INTO runs (platform, mode, status, started_at, pid)
+                VALUES ('pinterest', 'check', 'done', '2026-11-01T00:00:00Z', 1);
+            PRAGMA user_version=1;
+            """
+        )
+    store = Store(path)
+    run_id = store.start_run(
+        platform="pinterest",
+        mode="apply",
+        settings=[],
+        rules_version="v1",
+        rules_source="shipped",
+        engine_version="1",
+        practice=True,
+    )
+    store.finish_run(run_id, report())
+    runs, total = store.runs()
+    assert total == 2 and [run["practice"] for run in runs] == [True, False]
+    Store(path)  # opening it again migrates nothing twice
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
