@@ -19,23 +19,29 @@ def belongs_to(domain: str, cookie_domain: str) -> bool:
     return host == cookie_domain or host.endswith("." + cookie_domain)
 
 
-def session_cookies(chrome_cookies: Any, cookie_domain: str) -> list[dict[str, Any]]:
-    """Playwright cookies for `cookie_domain` and its subdomains; every other cookie is dropped."""
-    if chrome_cookies is None:
-        return []
+def check_cookies(chrome_cookies: Any) -> list[dict[str, Any]]:
+    """The one check of cookies handed to a run, at the edge (the protocol layer, the CLI): a list of objects with
+    a string name (not empty), value and domain, as chrome.cookies.getAll gives them. CookieError otherwise."""
     if not isinstance(chrome_cookies, list):
         raise CookieError("cookies must be a list of cookie objects, as chrome.cookies.getAll returns")
-    kept = []
     for index, cookie in enumerate(chrome_cookies):
         if not isinstance(cookie, dict):
             raise CookieError(f"cookie {index} is not an object")
         name, value, domain = cookie.get("name"), cookie.get("value"), cookie.get("domain")
         if not isinstance(name, str) or not name or not isinstance(value, str) or not isinstance(domain, str):
             raise CookieError(f"cookie {index} needs a name, a value and a domain (strings)")
-        if not belongs_to(domain, cookie_domain):
-            continue
-        kept.append(_playwright_cookie(cookie, name, value, domain))
-    return kept
+    return chrome_cookies
+
+
+def session_cookies(chrome_cookies: Any, cookie_domain: str) -> list[dict[str, Any]]:
+    """Playwright cookies for `cookie_domain` and its subdomains; every other cookie is dropped."""
+    if chrome_cookies is None:
+        return []
+    return [
+        _playwright_cookie(cookie, cookie["name"], cookie["value"], cookie["domain"])
+        for cookie in check_cookies(chrome_cookies)
+        if belongs_to(cookie["domain"], cookie_domain)
+    ]
 
 
 def _playwright_cookie(cookie: dict[str, Any], name: str, value: str, domain: str) -> dict[str, Any]:

@@ -38,37 +38,13 @@ from native_host.rules_paths import known_platforms, peek_rules_version
 from native_host.version import ENGINE_VERSION
 
 if TYPE_CHECKING:
-    from native_host.report import ProgressEvent, RunReport
+    from native_host.recorded_run import RecordedRun, RunFunction
+    from native_host.report import ProgressEvent
     from native_host.rules import RuleSet
     from native_host.store import Store
 
 HOST_VERSION = ENGINE_VERSION
 SHUTDOWN_SECONDS = 20.0  # how long a cancelled run may take to close its browser when the browser goes away
-
-RunFunction = Callable[
-    [str, "RuleSet", list[dict[str, Any]], list[str], Callable[["ProgressEvent"], None], threading.Event], "RunReport"
-]
-"""(mode, rules, cookies, setting ids, on_progress, cancel) -> RunReport"""
-
-
-def engine_runner(site_map: dict[str, str]) -> RunFunction:
-    """The one way the host reaches the engine. A site map comes only from the code that built the Host (the CLI's
-    --site-map, the test entry point): the installed host takes none from its environment."""
-
-    def run_engine(
-        mode: str,
-        rules: RuleSet,
-        cookies: list[dict[str, Any]],
-        settings: list[str],
-        on_progress: Callable[[ProgressEvent], None],
-        cancel: threading.Event,
-    ) -> RunReport:
-        from native_host import engine  # imported here, not at start-up: it brings in Playwright
-
-        run = engine.apply if mode == "apply" else engine.check
-        return run(rules, cookies, settings, engine.RunOptions(site_map=dict(site_map)), on_progress, cancel)
-
-    return run_engine
 
 
 def allowed_callers(base: Path) -> AllowedCallers:
@@ -110,7 +86,7 @@ class Host:
     ) -> None:
         self._send_raw = send
         self.site_map = dict(site_map or {})
-        self._run_function = run_function or engine_runner(self.site_map)
+        self._run_function = run_function  # None: the engine, set up by the first run
         self._base = base
         self._store: Store | None = None
         self._runs: dict[str, ActiveRun] = {}
@@ -239,43 +215,39 @@ class Host:
     # ---- check and apply -------------------------------------------------------------------------------------
 
     def start_run(self, request: Request) -> None:
-        from native_host.cookies import belongs_to
+        from native_host.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
         from native_host.rules import RulesError
-        from native_host.store import RunLock
 
         params = request.params
         platform = self._known_platform(params["platform"])
         rules, source = self._rules_to_run(platform, params["bundle"])
         try:
-            rules.select(params["settings"])
+            run_request = RunRequest.parse(
+                str(request.type),
+                rules,
+                source,
+                params["settings"],
+                params["cookies"],
+                site_map=self.site_map,
+                request_id=request.id,
+            )
         except RulesError as error:
             raise ProtocolError(ErrorCode.UNKNOWN_SETTING, str(error)) from None
-        cookies = [cookie for cookie in params["cookies"] if belongs_to(cookie["domain"], rules.cookie_domain)]
-        lock = RunLock(platform, _locks_dir(self.base))
+        recorded = RecordedRun(run_request, self.store, _locks_dir(self.base))
+        run_function = self._run_function or engine_runner(site_map=dict(self.site_map))
         with self._runs_lock:
             if request.id in self._runs:
                 raise ProtocolError(ErrorCode.BAD_REQUEST, f"A request with id '{request.id}' is still running.")
-            if any(active.platform == platform for active in self._runs.values()) or not lock.acquire():
+            if any(active.platform == platform for active in self._runs.values()):
                 raise ProtocolError(ErrorCode.BUSY, f"A {rules.name} run is already going on.")
             try:
-                self.store.mark_interrupted(platform)
-                run_id = self.store.start_run(
-                    platform=platform,
-                    mode=str(request.type),
-                    settings=list(params["settings"]),
-                    rules_version=rules.version,
-                    rules_source=source,
-                    engine_version=ENGINE_VERSION,
-                    request_id=request.id,
-                    practice=self.practice,
-                )
-            except BaseException:
-                lock.release()
-                raise
+                run_id = recorded.begin()
+            except RunBusy as error:
+                raise ProtocolError(ErrorCode.BUSY, str(error)) from None
             cancel = threading.Event()
             thread = threading.Thread(
                 target=self._run,
-                args=(request, rules, source, cookies, run_id, cancel, lock),
+                args=(request, recorded, run_function, run_id, cancel),
                 name=f"run-{request.id}",
                 daemon=True,
             )
@@ -286,45 +258,29 @@ class Host:
     def _run(
         self,
         request: Request,
-        rules: RuleSet,
-        source: str,
-        cookies: list[dict[str, Any]],
+        recorded: RecordedRun,
+        run_function: RunFunction,
         run_id: int,
         cancel: threading.Event,
-        lock: Any,
     ) -> None:
-        from native_host.report import RunReport
-        from native_host.statuses import RunStatus
-
         def on_progress(event: ProgressEvent) -> None:
             try:
                 self.send(progress_reply(request, event.to_json()))
             except StreamClosed:
                 cancel.set()  # nobody is listening any more
 
-        failure: Exception | None = None
         try:
-            report = self._run_function(
-                str(request.type), rules, cookies, list(request.params["settings"]), on_progress, cancel
-            )
-        except Exception as error:  # a bug in the engine: keep a receipt and answer, never die
-            failure = error
-            report = RunReport(str(request.type), rules.platform, RunStatus.FAILED, message=f"Internal error: {error}")
-        report.practice = self.practice
-        try:
-            self.store.finish_run(run_id, report)
-        except Exception as error:  # the answer matters more than the receipt
-            report.message += f" (The history could not be written: {error})"
+            report, failure = recorded.finish(run_function, on_progress, cancel)
         finally:
             # Free the platform before answering, so a request sent right after the answer is not `busy`.
             with self._runs_lock:
                 self._runs.pop(request.id, None)
-            lock.release()
         try:
             if failure is not None:
                 self.send(error_reply(request.id, str(request.type), ErrorCode.INTERNAL, report.message))
             else:
-                self.send(result_reply(request, {**report.to_json(), "run_id": run_id, "rules_source": source}))
+                data = {**report.to_json(), "run_id": run_id, "rules_source": recorded.request.rules_source}
+                self.send(result_reply(request, data))
         except StreamClosed:
             pass
 

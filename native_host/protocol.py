@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from native_host.cookies import CookieError, check_cookies
 from native_host.errors import ErrorCode
 from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id
 
@@ -197,14 +198,10 @@ def _run_fields(document: dict[str, Any]) -> dict[str, Any]:
         settings = []
     if not isinstance(settings, list) or not all(isinstance(item, str) and item for item in settings):
         raise _bad("'settings' must be a list of setting ids.")
-    cookies = document.get("cookies")
-    if not isinstance(cookies, list):
-        raise _bad("'cookies' must be a list of cookies as chrome.cookies.getAll returns them.")
-    for cookie in cookies:
-        if not isinstance(cookie, dict) or not all(isinstance(cookie.get(key), str) for key in ("name", "value")):
-            raise _bad("Each cookie must be an object with string 'name' and 'value'.")
-        if not isinstance(cookie.get("domain"), str):
-            raise _bad("Each cookie must have a string 'domain'.")
+    try:
+        cookies = check_cookies(document.get("cookies"))
+    except CookieError as error:
+        raise _bad(f"'cookies': {error}.") from None
     return {"platform": platform, "settings": settings, "cookies": cookies, "bundle": _bundle(document)}
 
 

@@ -9,7 +9,7 @@ from native_host.engine import RunOptions, apply, check
 from native_host.exit_codes import ExitCode, exit_code_for
 from native_host.report import RunReport
 from native_host.report_table import MARKS, state_word
-from native_host.rules import load_shipped_rules
+from native_host.rules import RulesError, load_shipped_rules
 from native_host.statuses import SettingStatus
 
 PINTEREST = "https://www.pinterest.com"
@@ -34,7 +34,7 @@ def run_demo(args: argparse.Namespace) -> int:
     try:
         config = ReplicaConfig(variant=args.variant, faults=frozenset(args.fault))
         setting_ids = selected_ids(rules, args.settings)
-    except (ConfigError, ValueError) as error:
+    except (ConfigError, ValueError, RulesError) as error:
         print(f"optout demo: {error}", file=sys.stderr)
         return ExitCode.USAGE
     progress = None if args.quiet else print_progress

@@ -5,20 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
-from native_host.cookies import CookieError, session_cookies
-from native_host.engine import RunOptions, apply, check
+from native_host.cookies import CookieError, check_cookies
 from native_host.exit_codes import ExitCode, exit_code_for
-from native_host.report import ProgressEvent, RunReport
+from native_host.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
+from native_host.report import ProgressEvent
 from native_host.report_table import render_table
 from native_host.rules import RulesError, RuleSet, load_rules_file
 from native_host.site_map import SiteMapError, parse_site_map
-from native_host.store import RunLock, Store
-from native_host.version import ENGINE_VERSION
-
-ENGINE_RUNS = {"check": check, "apply": apply}
+from native_host.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,55 +57,33 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def run_command(args: argparse.Namespace) -> int:
     try:
         rules, rules_source = resolve(args)
-        setting_ids = selected_ids(rules, args.settings)
-        cookies = read_cookies(args.cookies)
-        session_cookies(cookies, rules.cookie_domain)  # refuse malformed cookies before anything starts
-        options = RunOptions(
+        request = RunRequest.parse(
+            args.mode,
+            rules,
+            rules_source,
+            selected_ids(rules, args.settings),
+            check_cookies(read_cookies(args.cookies)),  # malformed cookies are refused before anything starts
             site_map=parse_site_map(args.site_map),
-            browser_path=args.browser,
-            headed=args.headed,
-            timeout_seconds=args.timeout,
         )
     except (RulesError, CookieError, SiteMapError, UsageError) as error:
         print(f"optout: {error}", file=sys.stderr)
         return ExitCode.USAGE
-    lock = RunLock(rules.platform)
-    if not lock.acquire():
+    recorded = RecordedRun(request, Store())
+    try:
+        recorded.begin()
+    except RunBusy:
         print(f"optout: another Optout run for {rules.name} is going on; try again when it ends.", file=sys.stderr)
         return ExitCode.FAILED
-    try:
-        report = run_with_receipt(args.mode, rules, rules_source, cookies, setting_ids, options, args.quiet)
-    finally:
-        lock.release()
+    engine = engine_runner(
+        site_map=request.site_map, browser_path=args.browser, headed=args.headed, timeout_seconds=args.timeout
+    )
+    report, _ = recorded.finish(engine, _no_progress if args.quiet else print_progress, threading.Event())
     print(json.dumps(report.to_json(), indent=2) if args.json else render_table(report))
     return exit_code_for(report.status)
 
 
-def run_with_receipt(
-    mode: str,
-    rules: RuleSet,
-    rules_source: str,
-    cookies: list[dict[str, Any]],
-    setting_ids: list[str] | None,
-    options: RunOptions,
-    quiet: bool,
-) -> RunReport:
-    """Run the engine and keep the receipt in the history, as the native host does."""
-    store = Store()
-    store.mark_interrupted(rules.platform)
-    run_id = store.start_run(
-        platform=rules.platform,
-        mode=mode,
-        settings=setting_ids or [setting.id for setting in rules.select()],
-        rules_version=rules.version,
-        rules_source=rules_source,
-        engine_version=ENGINE_VERSION,
-        practice=bool(options.site_map),
-    )
-    report = ENGINE_RUNS[mode](rules, cookies, setting_ids, options, None if quiet else print_progress)
-    report.practice = bool(options.site_map)
-    store.finish_run(run_id, report)
-    return report
+def _no_progress(event: ProgressEvent) -> None:
+    return
 
 
 class UsageError(Exception):
@@ -139,7 +115,7 @@ def selected_ids(rules: RuleSet, text: str) -> list[str] | None:
     return ids
 
 
-def read_cookies(path: str | None) -> list[dict[str, Any]]:
+def read_cookies(path: str | None) -> Any:
     if path is None:
         return []
     try:
@@ -149,7 +125,7 @@ def read_cookies(path: str | None) -> list[dict[str, Any]]:
         raise UsageError(f"cannot read the cookies file {path}: {error.strerror}") from error
     except json.JSONDecodeError as error:
         raise UsageError(f"the cookies file {path} is not JSON: {error}") from error
-    return cookies
+    return cookies  # still unchecked: check_cookies is the one check
 
 
 def print_progress(event: ProgressEvent) -> None:

@@ -412,3 +412,13 @@ def load_shipped_rules_document() -> dict[str, Any]:
     import json
 
     return json.loads(shipped_rules_path("pinterest").read_text())
+
+
+def test_hello_does_not_report_a_cached_bundle_once_it_has_expired(tmp_path: Path) -> None:
+    from native_host.rules_client import accept_bundle
+    from native_host.rules_paths import peek_rules_version
+
+    accept_bundle(signed_bundle(tmp_path, version=NEWER), "pinterest", data_dir=tmp_path)
+    assert peek_rules_version("pinterest", tmp_path) == (NEWER, "cache")
+    later = datetime.now(UTC) + timedelta(days=8)
+    assert peek_rules_version("pinterest", tmp_path, now=later) == (load_shipped_rules("pinterest").version, "shipped")

@@ -1,0 +1,164 @@
+"""One check or apply, from a typed request to its receipt: the one path the native host and the CLI share.
+
+The request is parsed once at the edge (the protocol layer and the host for the browser, argparse for the CLI)
+into a `RunRequest`: the mode an enum, the settings checked against the rules, the cookies (checked by
+cookies.check_cookies at that edge) kept to the rules' cookie domain. Inside, nothing is checked again.
+`RecordedRun` then takes the platform's run lock, marks runs whose process died as interrupted, writes the
+history row, calls the engine and completes the row.
+
+Imported only when a run starts: it brings in SQLite and the rules, which `hello` never needs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from native_host.cookies import belongs_to
+from native_host.report import ProgressEvent, RunReport
+from native_host.rules import RuleSet
+from native_host.statuses import RunStatus
+from native_host.store import RunLock, Store
+from native_host.version import ENGINE_VERSION
+
+
+class RunMode(StrEnum):
+    CHECK = "check"
+    APPLY = "apply"
+
+
+RunFunction = Callable[
+    [RunMode, RuleSet, list[dict[str, Any]], list[str], Callable[[ProgressEvent], None], threading.Event], RunReport
+]
+"""(mode, rules, cookies, setting ids, on_progress, cancel) -> RunReport: the engine, or a stand-in in tests."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    mode: RunMode
+    rules: RuleSet
+    rules_source: str  # "shipped", "cache", "service", "bundle" or "file": which rules run
+    settings: tuple[str, ...]  # setting ids the rules define; empty: the rules' default opt-out
+    cookies: tuple[dict[str, Any], ...]  # as chrome.cookies.getAll gives them, only the rules' cookie domain
+    site_map: dict[str, str] = field(default_factory=dict)  # real origin -> local server: a practice run
+    request_id: str | None = None  # the native request's id, kept in the history
+
+    @property
+    def practice(self) -> bool:
+        return bool(self.site_map)
+
+    @classmethod
+    def parse(
+        cls,
+        mode: str,
+        rules: RuleSet,
+        rules_source: str,
+        settings: Iterable[str] | None,
+        cookies: list[dict[str, Any]],
+        *,
+        site_map: dict[str, str] | None = None,
+        request_id: str | None = None,
+    ) -> RunRequest:
+        """A run of `rules`: RulesError for a setting the rules do not define, ValueError for an unknown mode.
+
+        `cookies` were checked at the edge (cookies.check_cookies); only the rules' cookie domain's are kept.
+        """
+        ids = tuple(dict.fromkeys(settings or ()))
+        rules.select(list(ids))
+        kept = tuple(cookie for cookie in cookies if belongs_to(cookie["domain"], rules.cookie_domain))
+        return cls(RunMode(mode), rules, rules_source, ids, kept, dict(site_map or {}), request_id)
+
+    def selected_ids(self) -> list[str]:
+        return [setting.id for setting in self.rules.select(list(self.settings))]
+
+
+def engine_runner(**option_fields: Any) -> RunFunction:
+    """The one way a run reaches the engine. `option_fields` are engine.RunOptions fields (a site map only from the
+    code that builds the run: the CLI's --site-map or the test-only host entry point, never the environment).
+
+    The engine is imported at the first run, in the run's own thread: it brings in Playwright.
+    """
+
+    def run_engine(
+        mode: RunMode,
+        rules: RuleSet,
+        cookies: list[dict[str, Any]],
+        settings: list[str],
+        on_progress: Callable[[ProgressEvent], None],
+        cancel: threading.Event,
+    ) -> RunReport:
+        from native_host import engine
+
+        run = engine.apply if mode is RunMode.APPLY else engine.check
+        return run(rules, cookies, settings, engine.RunOptions(**option_fields), on_progress, cancel)
+
+    return run_engine
+
+
+class RunBusy(Exception):
+    """Another run of the same platform holds the lock."""
+
+
+class RecordedRun:
+    """`begin` (lock, sweep, history row) then `finish` (engine, receipt, lock freed)."""
+
+    def __init__(self, request: RunRequest, store: Store, locks_dir: Path | None = None) -> None:
+        self.request = request
+        self.store = store
+        self._lock = RunLock(request.rules.platform, locks_dir)
+        self.run_id: int | None = None
+
+    def begin(self) -> int:
+        """Take the platform's lock and write the run as `running`; RunBusy when another run holds the lock."""
+        request = self.request
+        if not self._lock.acquire():
+            raise RunBusy(f"A {request.rules.name} run is already going on.")
+        try:
+            self.store.mark_interrupted(request.rules.platform)
+            self.run_id = self.store.start_run(
+                platform=request.rules.platform,
+                mode=str(request.mode),
+                settings=request.selected_ids(),
+                rules_version=request.rules.version,
+                rules_source=request.rules_source,
+                engine_version=ENGINE_VERSION,
+                request_id=request.request_id,
+                practice=request.practice,
+            )
+        except BaseException:
+            self._lock.release()
+            raise
+        return self.run_id
+
+    def finish(
+        self, run_function: RunFunction, on_progress: Callable[[ProgressEvent], None], cancel: threading.Event
+    ) -> tuple[RunReport, Exception | None]:
+        """Run the engine and keep its receipt; the lock is free when this returns.
+
+        An exception from the engine (a bug) becomes a `failed` receipt and is returned beside it, never raised.
+        """
+        assert self.run_id is not None, "begin() first"
+        request = self.request
+        failure: Exception | None = None
+        try:
+            try:
+                report = run_function(
+                    request.mode, request.rules, list(request.cookies), list(request.settings), on_progress, cancel
+                )
+            except Exception as error:
+                failure = error
+                report = RunReport(
+                    str(request.mode), request.rules.platform, RunStatus.FAILED, message=f"Internal error: {error}"
+                )
+            report.practice = request.practice
+            try:
+                self.store.finish_run(self.run_id, report)
+            except Exception as error:  # the answer matters more than the receipt
+                report.message += f" (The history could not be written: {error})"
+        finally:
+            self._lock.release()
+        return report, failure
