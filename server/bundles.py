@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
 from native_host.rules import RulesError, RuleSet, parse_rules
-from native_host.signing import SERVICE_LIFETIME, BundleError, parse_stamp, sign_rules, utc_now, verify_bundle
+from native_host.signing import SERVICE_LIFETIME, BundleError, sign_rules, utc_now, verify_bundle
 from server.keys import KeyRing
 
 Clock = Callable[[], datetime]
@@ -56,7 +56,12 @@ class Catalog:
 
 
 class LiveCatalog:
-    """The catalog requests see. It is replaced whole, never changed, so a request always sees one signing."""
+    """The catalog requests see. It is replaced whole, never changed, so a request always sees one signing.
+
+    Signings fall on a fixed grid: the start, then every half lifetime after it. Ed25519 signatures are
+    deterministic, so server workers forked from one start (gunicorn --preload) renew to identical bytes and
+    ETags, whichever of them renews first.
+    """
 
     def __init__(self, settings: dict[str, Any], keys: KeyRing, clock: Clock = utc_now) -> None:
         self.keys = keys
@@ -64,38 +69,30 @@ class LiveCatalog:
         self._lock = threading.Lock()
         self._lifetime = timedelta(hours=settings["BUNDLE_LIFETIME_HOURS"])
         self._rules_files: dict[Path, bytes] = {}  # read once: a renewal signs what the start checked
+        self._started = clock().replace(microsecond=0)
         if settings["BUNDLES_DIR"]:
-            bundles = load_presigned_dir(Path(settings["BUNDLES_DIR"]), keys, clock())
+            bundles = load_presigned_dir(Path(settings["BUNDLES_DIR"]), keys, self._started)
+            self._catalog = _catalog(bundles, keys, renew_at=None)
         else:
             if keys.signing_key is None:
                 raise RulesError("No signing key and no BUNDLES_DIR: there is nothing to serve.")
             self._rules_files = read_rules_dir(Path(settings["RULES_DIR"]))
-            bundles = sign_rules_sources(self._rules_files, keys.signing_key, lifetime=self._lifetime, now=clock())
-        self._catalog = _catalog(bundles, keys, self._renew_at(bundles))
+            self._catalog = self._signed_at(self._started)
 
     def current(self) -> Catalog:
         catalog = self._catalog
         if catalog.renew_at is not None and self._clock() >= catalog.renew_at:
             with self._lock:
                 if self._catalog is catalog:  # another request may have renewed it while this one waited
-                    assert self.keys.signing_key is not None
-                    bundles = sign_rules_sources(
-                        self._rules_files, self.keys.signing_key, lifetime=self._lifetime, now=self._clock()
-                    )
-                    self._catalog = _catalog(bundles, self.keys, self._renew_at(bundles))
+                    half = self._lifetime / 2
+                    self._catalog = self._signed_at(self._started + (self._clock() - self._started) // half * half)
             catalog = self._catalog
         return catalog
 
-    def _renew_at(self, bundles: dict[str, PublishedBundle]) -> datetime | None:
-        """Half-way through the shortest lifetime left, for bundles this server signed itself."""
-        if not self._rules_files:
-            return None
-        return min(_half_life(bundle.rules) for bundle in bundles.values())
-
-
-def _half_life(rules: RuleSet) -> datetime:
-    issued, expires = parse_stamp(rules.issued or ""), parse_stamp(rules.expires or "")
-    return issued + (expires - issued) / 2
+    def _signed_at(self, issued: datetime) -> Catalog:
+        assert self.keys.signing_key is not None
+        bundles = sign_rules_sources(self._rules_files, self.keys.signing_key, lifetime=self._lifetime, now=issued)
+        return _catalog(bundles, self.keys, renew_at=issued + self._lifetime / 2)
 
 
 def current_catalog() -> Catalog:

@@ -321,3 +321,19 @@ def test_the_fast_304_follows_a_renewed_signing(data_dir: Path, signing_key: Ed2
     moments.append(moments[0] + timedelta(hours=1))
     assert ask(old_etag) == "passed on"  # the old signing is no longer the one served
     assert ask(f'"{live.current().get("pinterest").etag}"') == "304 NOT MODIFIED"
+
+
+def test_workers_that_renew_at_different_moments_serve_the_same_bytes(
+    data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    start = datetime(2026, 11, 23, 12, 0, 30, tzinfo=UTC)
+    settings = load_config({"SIGNING_KEY": private_key_to_pem(signing_key).decode(), "BUNDLE_LIFETIME_HOURS": 48})
+    early, late = [start], [start]
+    first = LiveCatalog(settings, load_key_ring(settings), clock=lambda: early[-1])
+    second = LiveCatalog(settings, load_key_ring(settings), clock=lambda: late[-1])
+    early.append(start + timedelta(hours=24, seconds=1))
+    late.append(start + timedelta(hours=30))
+    assert first.current().get("pinterest").body == second.current().get("pinterest").body
+    assert first.current().get("pinterest").rules.issued == "2026-11-24T12:00:30Z"
+    late.append(start + timedelta(days=9))  # idle for longer than a lifetime: still a bundle valid now
+    assert second.current().get("pinterest").rules.expires == "2026-12-04T12:00:30Z"
