@@ -18,6 +18,7 @@ class SettingStatus(StrEnum):
     LOCKED = "locked"  # the control is disabled (for example a minor's account)
     SAVE_FAILED = "save_failed"  # Pinterest refused the change
     VERIFY_FAILED = "verify_failed"  # saved, but the reload shows the old state
+    NOT_SAVED = "not_saved"  # the change sent no save request and found no way to save: nothing was saved
     SKIPPED = "skipped"  # the run stopped before reaching this setting
 
 

@@ -1,61 +1,42 @@
-"""extension/shared/vocabulary.js says exactly what the Python side defines."""
+"""extension/shared/vocabulary.js is exactly what tools/vocabulary.py generates from the Python sources."""
 
-import json
-import re
+from pathlib import Path
+
+import pytest
 
 from native_host.errors import ErrorCode
-from native_host.protocol import HOST_NAME, PROTOCOL_VERSION, Event, MessageType
-from native_host.statuses import GOOD_SETTING_STATUSES, RunStatus, SettingStatus
-
-from .browser import EXTENSION, ROOT
-
-SOURCE = (EXTENSION / "shared" / "vocabulary.js").read_text()
+from native_host.statuses import RunStatus, SettingStatus
+from tools import vocabulary
 
 
-def frozen_object(name: str) -> dict[str, object]:
-    match = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", SOURCE, re.S)
-    assert match, f"vocabulary.js has no {name}"
-    entries = re.findall(r"^\s*([A-Z_]+):\s*(\"[^\"]*\"|\d+),\s*$", match.group(1), re.M)
-    body_lines = [line for line in match.group(1).strip().splitlines() if line.strip()]
-    assert len(entries) == len(body_lines), f"{name} has a line the test cannot read"
-    return {key: json.loads(value) for key, value in entries}
+def test_the_checked_in_file_is_what_the_command_generates() -> None:
+    assert vocabulary.TARGET.read_text(encoding="utf-8") == vocabulary.expected(), (
+        "extension/shared/vocabulary.js is out of date: run .venv/bin/python -m tools.vocabulary"
+    )
 
 
-def test_message_types() -> None:
-    assert frozen_object("MessageType") == {member.name: member.value for member in MessageType}
+def test_every_python_word_reaches_the_generated_file() -> None:
+    text = vocabulary.expected()
+    for member in [*SettingStatus, *RunStatus]:
+        assert f'  {member.name}: "{member.value}",\n' in text
+    for code in ErrorCode:
+        assert f"  {code.name}: {code.value},\n" in text
+    assert '  NOT_SAVED: "not_saved",\n' in text  # contract 3
 
 
-def test_reply_events() -> None:
-    assert frozen_object("ReplyEvent") == {member.name: member.value for member in Event}
+def test_progress_steps_come_from_the_protocol_document() -> None:
+    sentence = "`step` is one of `launching`, `setting_done`, `finished`.\n"
+    assert vocabulary.progress_steps(sentence) == ["launching", "setting_done", "finished"]
+    with pytest.raises(SystemExit):
+        vocabulary.progress_steps("no such sentence")
 
 
-def test_setting_statuses() -> None:
-    assert frozen_object("SettingStatus") == {member.name: member.value for member in SettingStatus}
-
-
-def test_run_statuses() -> None:
-    assert frozen_object("RunStatus") == {member.name: member.value for member in RunStatus}
-
-
-def test_error_codes() -> None:
-    assert frozen_object("ErrorCode") == {member.name: member.value for member in ErrorCode}
-
-
-def test_good_setting_statuses() -> None:
-    match = re.search(r"GOOD_SETTING_STATUSES = Object\.freeze\(\[(.*?)\]\);", SOURCE, re.S)
-    assert match
-    names = re.findall(r"SettingStatus\.([A-Z_]+)", match.group(1))
-    assert {SettingStatus[name] for name in names} == set(GOOD_SETTING_STATUSES)
-
-
-def test_progress_steps_match_the_protocol_document() -> None:
-    protocol = (ROOT / "docs" / "protocol.md").read_text()
-    sentence = re.search(r"`step` is one of (.*?)\.\n", protocol)
-    assert sentence
-    documented = re.findall(r"`([a-z_]+)`", sentence.group(1))
-    assert list(frozen_object("ProgressStep").values()) == documented
-
-
-def test_protocol_version_and_host_name() -> None:
-    assert re.search(rf"export const PROTOCOL_VERSION = {PROTOCOL_VERSION};", SOURCE)
-    assert re.search(rf'export const HOST_NAME = "{re.escape(HOST_NAME)}";', SOURCE)
+def test_check_fails_on_a_stale_file_and_writing_fixes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = tmp_path / "vocabulary.js"
+    stale.write_text("export const PROTOCOL_VERSION = 0;\n", encoding="utf-8")
+    monkeypatch.setattr(vocabulary, "TARGET", stale)
+    monkeypatch.setattr(vocabulary, "ROOT", tmp_path)
+    assert vocabulary.main(["--check"]) == 1
+    assert vocabulary.main([]) == 0
+    assert vocabulary.main(["--check"]) == 0
+    assert stale.read_text(encoding="utf-8") == vocabulary.expected()

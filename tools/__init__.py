@@ -1,0 +1,1 @@
+"""Developer commands that keep generated files in step with their sources."""
