@@ -2,7 +2,10 @@
 
 export const PLATFORM = "pinterest";
 
-export const DEFAULT_SERVICE_URL = "http://127.0.0.1:8787";
+// The rules service a release fetches updates from: the one place a release sets it, always https.
+// Empty means no service: the helper's own verified copy is used, and it is updated with Optout itself.
+// A person can set another address under "Advanced" in Options.
+export const RULES_SERVICE_URL = "";
 
 export const RULES_PATH = `/api/v1/rules/${PLATFORM}`;
 
@@ -18,6 +21,11 @@ export const SESSION_COOKIE = "_pinterest_sess";
 
 export const LOGIN_URL = "https://www.pinterest.com/login/";
 
+export const PRIVACY_PAGE = "https://www.pinterest.com/settings/privacy";
+
+// The only sites a link taken from the rules may point to.
+export const PINTEREST_SITE = "pinterest.com";
+
 export const RECHECK_ALARM = "recheck";
 
 export const RECHECK_MINUTES = Object.freeze({ off: 0, daily: 24 * 60, weekly: 7 * 24 * 60 });
@@ -30,5 +38,6 @@ export const DEFAULT_PREFERENCES = Object.freeze({
   recheckMinutes: null,
   notifications: true,
   privacySignals: true,
-  serviceUrl: DEFAULT_SERVICE_URL,
+  // null: the release's RULES_SERVICE_URL; "" once a person chose none; else the address they set.
+  serviceUrl: null,
 });

@@ -3,8 +3,7 @@
 import { LOGIN_URL } from "./config.js";
 import { installCommand } from "./install.js";
 
-export const PRIVACY_PAGE = "https://www.pinterest.com/settings/privacy";
-
+// Problems that mean the helper app cannot be reached: one list for the popup, the badge and the worker.
 export const HOST_PROBLEMS = Object.freeze(["host_missing", "host_forbidden", "host_failed"]);
 
 // Each entry: title, text, and an action ({command} to copy, or {link, label}).
@@ -62,7 +61,7 @@ export function describeProblem(problem) {
     return {
       tone: "bad",
       title: "The settings list did not pass its safety check",
-      text: "Optout refused an update it could not verify. Check the rules service address in Options, or try again later.",
+      text: "Optout refused an update it could not verify. If you set an address under Advanced in Options, check it; otherwise try again later.",
       action: null,
     };
   }
@@ -83,33 +82,4 @@ export function describeProblem(problem) {
     text: problem?.message || "Try again in a moment.",
     action: null,
   };
-}
-
-export function describeSettingStatus(status) {
-  switch (status) {
-    case "already_ok":
-      return "Already how you want it";
-    case "changed":
-      return "Changed and confirmed";
-    case "would_change":
-      return "Needs changing";
-    case "not_found":
-      return "Optout could not find this setting";
-    case "ambiguous":
-      return "Optout was not sure which switch this is";
-    case "locked":
-      return "Pinterest does not let this be changed";
-    case "save_failed":
-      return "Pinterest did not save the change";
-    case "verify_failed":
-      return "The change did not stick";
-    case "skipped":
-      return "Skipped";
-    default:
-      return "";
-  }
-}
-
-export function needsHandWork(status) {
-  return ["not_found", "ambiguous", "save_failed", "verify_failed"].includes(status);
 }

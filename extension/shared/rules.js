@@ -1,10 +1,7 @@
-// Reading the rules document: the extension never verifies signatures (the host does),
-// it only decodes a bundle to show each setting's title and explanation.
+// Reading the rules document the helper verified (its `rules` answer). The extension never decodes
+// a bundle itself: what it shows and uses is only what the helper checked.
 
-export function decodeBundle(envelope) {
-  const bytes = Uint8Array.from(atob(envelope.bundle), (char) => char.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
-}
+import { PINTEREST_SITE, PRIVACY_PAGE } from "./config.js";
 
 export function desiredState(setting) {
   return setting.desired === "on";
@@ -14,8 +11,36 @@ export function settingById(rules, settingId) {
   return rules?.settings?.find((setting) => setting.id === settingId) ?? null;
 }
 
+// Settings that hide the person or their work: turning them on makes an artist harder to find,
+// so Optout never enforces them by default or from a one-click offer; the person decides in Options.
+export function narrowsWhoCanFindYou(setting) {
+  return setting?.category === "visibility";
+}
+
+// True only for an https page on Pinterest's own site (pinterest.com or one of its subdomains,
+// on the standard port). Links taken from the rules pass through here before reaching the screen.
+export function isPinterestPage(address) {
+  let url;
+  try {
+    url = new URL(address);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.toLowerCase();
+  const onSite = host === PINTEREST_SITE || host.endsWith(`.${PINTEREST_SITE}`);
+  return url.protocol === "https:" && onSite && url.port === "" && url.username === "" && url.password === "";
+}
+
+// Where a person can change this setting by hand: the rules' page for it when that is on Pinterest,
+// else Pinterest's privacy page.
 export function settingsPage(rules, setting) {
-  return setting?.pages?.urls?.[0] ?? rules?.menu_page ?? "https://www.pinterest.com/settings/privacy";
+  const candidates = [setting?.pages?.urls?.[0], rules?.menu_page];
+  return candidates.find((address) => typeof address === "string" && isPinterestPage(address)) ?? PRIVACY_PAGE;
+}
+
+// Pinterest's own words for the switch, which is what a person sees on Pinterest's page.
+export function pinterestWording(setting) {
+  return setting?.labels?.[0] ?? setting?.title ?? "";
 }
 
 export const CATEGORY_TITLES = Object.freeze({
