@@ -1,8 +1,10 @@
 // A check or an opt-out, from the rules to the stored outcome: rules, cookies, one request to
 // the host, live progress into session storage, the report into local storage.
 
+import { CONFIRMING_STATUSES } from "../shared/assess.js";
 import { chosenSettings } from "../shared/choices.js";
 import { PLATFORM, RULES_FRESH_MS } from "../shared/config.js";
+import { serviceAddress } from "../shared/rules-source.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { MessageType, RunStatus } from "../shared/vocabulary.js";
 import { pinterestCookies } from "./cookies.js";
@@ -44,10 +46,11 @@ export function clearLoginProblem() {
 }
 
 // The first rules ever seen are all "known"; settings that later rules add wait for a decision.
-export function rememberRules(rules) {
+export function rememberRules(rules, preferences) {
   return serialized(async () => {
     const stored = await chrome.storage.local.get(StoreKey.KNOWN_SETTINGS);
-    const update = { [StoreKey.RULES]: { ...rules, fetchedAt: Date.now() } };
+    const fromService = serviceAddress(preferences)?.origin ?? null;
+    const update = { [StoreKey.RULES]: { ...rules, fromService, fetchedAt: Date.now() } };
     if (!stored[StoreKey.KNOWN_SETTINGS]) {
       update[StoreKey.KNOWN_SETTINGS] = rules.document.settings.map((setting) => setting.id);
     }
@@ -56,9 +59,14 @@ export function rememberRules(rules) {
 }
 
 // Rules fetched a moment ago (the popup refreshes them when it opens) are reused: fetching them
-// again would start a second helper process before every run.
-export function rulesAreFresh(rules) {
-  return Boolean(rules?.document) && Date.now() - (rules.fetchedAt ?? 0) < RULES_FRESH_MS;
+// again would start a second helper process before every run. A new service address makes them stale.
+export function rulesAreFresh(rules, preferences) {
+  const fromService = serviceAddress(preferences)?.origin ?? null;
+  return (
+    Boolean(rules?.document) &&
+    (rules.fromService ?? null) === fromService &&
+    Date.now() - (rules.fetchedAt ?? 0) < RULES_FRESH_MS
+  );
 }
 
 function stateOf(result) {
@@ -76,6 +84,7 @@ function recordReport(mode, report) {
       const state = stateOf(result);
       states[result.id] = {
         state: state ?? states[result.id]?.state ?? null,
+        confirmed: Boolean(states[result.id]?.confirmed) || CONFIRMING_STATUSES.includes(result.status),
         status: result.status,
         checkedAt: state === null ? (states[result.id]?.checkedAt ?? null) : checkedAt,
         message: result.message ?? "",
@@ -91,6 +100,7 @@ function recordReport(mode, report) {
       [StoreKey.LAST_RUN]: {
         mode,
         status: report.status,
+        practice: report.practice === true,
         message: report.message ?? "",
         runId: report.run_id ?? null,
         finishedAt: checkedAt,
@@ -130,8 +140,8 @@ export async function runOnPinterest(mode) {
   const writeProgress = progressWriter(liveRun);
   try {
     const { preferences, rules: stored } = await readSnapshot();
-    const rules = rulesAreFresh(stored) ? stored : await loadRules(preferences.serviceUrl);
-    if (rules !== stored) await rememberRules(rules);
+    const rules = rulesAreFresh(stored, preferences) ? stored : await loadRules(preferences);
+    if (rules !== stored) await rememberRules(rules, preferences);
     const { knownSettings } = await readSnapshot();
     const chosen = chosenSettings(rules.document, preferences.choices, knownSettings);
     if (chosen.length === 0) return { problem: { kind: "nothing_chosen", message: "Choose at least one setting in Options." } };
@@ -141,7 +151,6 @@ export async function runOnPinterest(mode) {
       settings: chosen.map((setting) => setting.id),
       cookies: await pinterestCookies(),
     };
-    if (rules.envelope) request.bundle = rules.envelope;
     const report = await askHost(mode, request, { id: requestId, onProgress: writeProgress });
     writeProgress({ step: "finished", done: liveRun.total, total: liveRun.total, message: "" });
     await recordReport(mode, report);

@@ -1,7 +1,9 @@
 // Refreshing what the popup shows: the host's last known state (it also records runs made from
 // the command line) and, when they are stale, the rules.
 
+import { CONFIRMING_STATUSES } from "../shared/assess.js";
 import { PLATFORM } from "../shared/config.js";
+import { HOST_PROBLEMS } from "../shared/problems.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { MessageType } from "../shared/vocabulary.js";
 import { askHost } from "./host.js";
@@ -9,15 +11,21 @@ import { loadRules } from "./rules.js";
 import { problemFromError, recordProblem, rememberRules, rulesAreFresh } from "./runs.js";
 import { serialized } from "./serial.js";
 
-const HOST_PROBLEMS = ["host_missing", "host_forbidden", "host_failed"];
-
 function mergeStates(ours, theirs) {
   const merged = { ...ours };
   for (const [id, entry] of Object.entries(theirs ?? {})) {
     const known = merged[id];
     if (typeof entry.state !== "boolean") continue;
     if (!known?.checkedAt || (entry.checked_at && entry.checked_at > known.checkedAt)) {
-      merged[id] = { state: entry.state, status: entry.status, checkedAt: entry.checked_at, message: "", page: null };
+      merged[id] = {
+        state: entry.state,
+        status: entry.status,
+        // Runs made from the command line confirm a setting as the extension's own runs do.
+        confirmed: Boolean(known?.confirmed) || CONFIRMING_STATUSES.includes(entry.status),
+        checkedAt: entry.checked_at,
+        message: "",
+        page: null,
+      };
     }
   }
   return merged;
@@ -38,9 +46,9 @@ export async function refreshStatus() {
     await chrome.storage.local.set(update);
   });
   const { rules, preferences } = await readSnapshot();
-  if (!rulesAreFresh(rules)) {
+  if (!rulesAreFresh(rules, preferences)) {
     try {
-      await rememberRules(await loadRules(preferences.serviceUrl));
+      await rememberRules(await loadRules(preferences), preferences);
     } catch (error) {
       await recordProblem(problemFromError(error));
     }

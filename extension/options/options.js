@@ -1,11 +1,11 @@
 // The options page: which settings to enforce, how often to re-check, notifications, privacy
-// signals, the rules service, and the history of runs with an export.
+// signals, the history of runs with an export, and under "Advanced" where the list of settings comes from.
 
 import { isChosen } from "../shared/choices.js";
-import { DEFAULT_SERVICE_URL } from "../shared/config.js";
 import { describeProblem } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
-import { CATEGORY_TITLES, desiredState } from "../shared/rules.js";
+import { CATEGORY_TITLES, desiredState, narrowsWhoCanFindYou } from "../shared/rules.js";
+import { describeRulesSource, judgeServiceAddress } from "../shared/rules-source.js";
 import { readSnapshot } from "../shared/store.js";
 import { dateTime } from "../shared/time.js";
 
@@ -79,6 +79,9 @@ function renderChoices(snapshot) {
         element("span", "pill wanted", wanted),
         element("span", "explanation", setting.explanation),
       );
+      if (narrowsWhoCanFindYou(setting)) {
+        label.append(element("span", "asks-first", "This makes your work harder to find. Optout leaves it alone unless you tick it."));
+      }
       row.append(box, label);
       group.append(row);
     }
@@ -97,16 +100,27 @@ function renderPreferences(preferences) {
   $("recheck").value = preferences.recheck;
   $("notifications").checked = preferences.notifications;
   $("privacy-signals").checked = preferences.privacySignals;
-  $("service-url").value = preferences.serviceUrl || DEFAULT_SERVICE_URL;
+  $("service-url").value = preferences.serviceUrl ?? "";
+}
+
+function renderRulesSource(snapshot) {
+  const described = describeRulesSource(snapshot.preferences, snapshot.rules);
+  const status = $("service-status");
+  status.textContent = described.text;
+  status.dataset.state = snapshot.rules?.refused && described.state !== "built_in" ? "refused" : described.state;
 }
 
 function renderHistory(answer) {
   const rows = answer.runs.map((run) => {
     const row = element("tr");
     const good = run.results.filter((result) => ["already_ok", "changed"].includes(result.status)).length;
+    const what = element("td", "", run.mode === "apply" ? "Opt-out" : "Check");
+    // A run on the practice stand-in for Pinterest never touched the person's real account.
+    if (run.practice === true) what.append(element("span", "practice-tag", "Practice"));
+    row.dataset.practice = String(run.practice === true);
     row.append(
       element("td", "", dateTime(run.started_at)),
-      element("td", "", run.mode === "apply" ? "Opt-out" : "Check"),
+      what,
       element("td", "", RUN_WORDS[run.status] ?? run.status),
       element("td", "", FINISHED.includes(run.status) ? `${good} of ${run.results.length} as chosen` : "\u2014"),
     );
@@ -126,7 +140,8 @@ async function loadHistory() {
 }
 
 async function exportHistory() {
-  const runs = await ask(WorkerRequest.EXPORT_HISTORY);
+  // Every exported run says whether it was a practice run; one from an older helper counts as real.
+  const runs = (await ask(WorkerRequest.EXPORT_HISTORY)).map((run) => ({ ...run, practice: run.practice === true }));
   const blob = new Blob([JSON.stringify({ exported_at: new Date().toISOString(), runs }, null, 2)], { type: "application/json" });
   const link = element("a");
   link.href = URL.createObjectURL(blob);
@@ -135,30 +150,35 @@ async function exportHistory() {
   URL.revokeObjectURL(link.href);
 }
 
-// A service other than the default needs the person's permission to be reached.
+// Only https addresses, or http on this computer for development (shared/rules-source.js). A rules
+// service answers the extension's origin with CORS headers, so no extra permission is asked for.
 async function saveServiceUrl(event) {
   event.preventDefault();
-  const input = $("service-url");
-  let url;
-  try {
-    url = new URL(input.value.trim());
-  } catch {
-    $("service-status").textContent = "That does not look like a web address.";
-    return;
+  const text = $("service-url").value.trim();
+  const status = $("service-status");
+  if (text) {
+    const judged = judgeServiceAddress(text);
+    if (!judged.ok) {
+      status.textContent = judged.sentence;
+      status.dataset.state = "refused";
+      return;
+    }
+    $("service-url").value = judged.origin;
+    await savePreferences({ serviceUrl: judged.origin });
+  } else {
+    await savePreferences({ serviceUrl: null });
   }
-  const origin = `${url.origin}/*`;
-  const granted = await chrome.permissions.request({ origins: [origin] }).catch(() => false);
-  if (!granted && url.origin !== new URL(DEFAULT_SERVICE_URL).origin) {
-    $("service-status").textContent = "Optout needs your permission to reach that address.";
-    return;
-  }
-  await savePreferences({ serviceUrl: url.origin });
-  $("service-status").textContent = `Optout will get its settings list from ${url.origin}.`;
+  const snapshot = await readSnapshot();
+  renderRulesSource(snapshot);
+  // Fetch from the new address now, so the line below says whether its list passed the check.
+  await ask(WorkerRequest.REFRESH).catch(() => {});
+  renderRulesSource(await readSnapshot());
 }
 
 async function start() {
   const snapshot = await readSnapshot();
   renderPreferences(snapshot.preferences);
+  renderRulesSource(snapshot);
   renderChoices(snapshot);
   $("recheck").addEventListener("change", (event) => savePreferences({ recheck: event.target.value, recheckMinutes: null }));
   $("notifications").addEventListener("change", (event) => savePreferences({ notifications: event.target.checked }));
@@ -166,7 +186,10 @@ async function start() {
   $("service-form").addEventListener("submit", saveServiceUrl);
   $("export").addEventListener("click", exportHistory);
   chrome.storage.onChanged.addListener(async (changes, area) => {
-    if (area === "local" && (changes.rules || changes.knownSettings)) renderChoices(await readSnapshot());
+    if (area !== "local" || !(changes.rules || changes.knownSettings)) return;
+    const snapshot = await readSnapshot();
+    renderChoices(snapshot);
+    renderRulesSource(snapshot);
   });
   await loadHistory();
   document.body.dataset.ready = "true";

@@ -21,7 +21,9 @@ def id_from_key(key: str) -> str:
 def test_permissions_are_exactly_what_the_extension_needs() -> None:
     assert MANIFEST["manifest_version"] == 3
     assert set(MANIFEST["permissions"]) == EXPECTED_PERMISSIONS
-    assert MANIFEST["host_permissions"] == ["https://*.pinterest.com/*", "http://127.0.0.1:8787/*"]
+    # A rules service answers the extension's origin with CORS headers: no host permission, and none for http.
+    assert MANIFEST["host_permissions"] == ["https://*.pinterest.com/*"]
+    assert "optional_host_permissions" not in MANIFEST
     assert "content_scripts" not in MANIFEST and "web_accessible_resources" not in MANIFEST
     assert "content_security_policy" not in MANIFEST  # the default CSP: no remote or inline code
 
