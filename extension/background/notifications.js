@@ -1,11 +1,11 @@
 // Telling a person what a re-check found: one notification per finding until it changes,
 // logged-out at most once a day, nothing at all when notifications are off.
 
-import { undecidedNewSettings } from "../shared/choices.js";
+import { assess } from "../shared/assess.js";
 import { LOGGED_OUT_NOTICE_EVERY_MS } from "../shared/config.js";
-import { desiredState } from "../shared/rules.js";
+import { narrowsWhoCanFindYou } from "../shared/rules.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
-import { driftedSettings } from "./badge.js";
+import { driftMessage, newSettingsNotice } from "../shared/words.js";
 import { serialized } from "./serial.js";
 
 export const NotificationId = Object.freeze({
@@ -26,19 +26,6 @@ async function show(id, title, message, buttons) {
   }
 }
 
-export function driftMessage(settings) {
-  // Pinterest's own wording is what the person sees on Pinterest's page.
-  const named = settings.map((setting) => `\u201c${setting.labels?.[0] ?? setting.title}\u201d`);
-  const direction = (setting) => (desiredState(setting) ? "back off" : "back on");
-  if (settings.length === 1) return `Pinterest turned ${named[0]} ${direction(settings[0])}.`;
-  return `Pinterest changed ${settings.length} of your settings back: ${named.join(", ")}.`;
-}
-
-function newSettingsMessage(settings) {
-  if (settings.length === 1) return `\u201c${settings[0].title}\u201d: ${settings[0].explanation}`;
-  return `${settings.map((setting) => `\u201c${setting.title}\u201d`).join(", ")}. Choose in Optout's options.`;
-}
-
 // Compares what a re-check found with what was already reported, and notifies only what is new.
 export function notifyFindings() {
   return serialized(async () => {
@@ -47,7 +34,9 @@ export function notifyFindings() {
     const notified = stored[StoreKey.NOTIFIED] ?? {};
     const enabled = snapshot.preferences.notifications;
 
-    if (snapshot.problem?.kind === "login_required") {
+    const view = assess(snapshot);
+
+    if (view.loggedOut) {
       const last = stored[StoreKey.LOGGED_OUT_NOTICE_AT] ?? 0;
       if (enabled && Date.now() - last >= LOGGED_OUT_NOTICE_EVERY_MS) {
         await show(NotificationId.LOGGED_OUT, "Log in to Pinterest",
@@ -57,8 +46,7 @@ export function notifyFindings() {
       return;
     }
 
-    const drifted = driftedSettings(snapshot);
-    const undecided = undecidedNewSettings(snapshot.rules?.document, snapshot.preferences.choices, snapshot.knownSettings);
+    const { drifted, undecided } = view;
     const current = new Set([...drifted.map((s) => `drift:${s.id}`), ...undecided.map((s) => `new:${s.id}`)]);
     const freshDrift = drifted.filter((s) => !notified[`drift:${s.id}`]);
     const freshNew = undecided.filter((s) => !notified[`new:${s.id}`]);
@@ -69,21 +57,32 @@ export function notifyFindings() {
       for (const setting of freshDrift) remaining[`drift:${setting.id}`] = true;
     }
     if (enabled && freshNew.length > 0) {
-      const title = freshNew.length === 1 ? "A new setting you can turn off" : "New settings you can turn off";
-      await show(NotificationId.NEW_SETTINGS, title, newSettingsMessage(freshNew), ["Add to my opt-out", "Not now"]);
+      const notice = newSettingsNotice(freshNew);
+      const buttons = notice.offer.length > 0 ? ["Add to my opt-out", "Not now"] : ["Open Options"];
+      await show(NotificationId.NEW_SETTINGS, notice.title, notice.message, buttons);
       for (const setting of freshNew) remaining[`new:${setting.id}`] = true;
     }
     await chrome.storage.local.set({ [StoreKey.NOTIFIED]: remaining });
   });
 }
 
-// "Add to my opt-out" or "Not now": either way the person has decided on these settings.
+// Whether the new-settings notice offered "Add to my opt-out" (it does not when every new setting
+// would narrow who can find the person).
+export async function newSettingsOffered() {
+  const { undecided } = assess(await readSnapshot());
+  return undecided.some((setting) => !narrowsWhoCanFindYou(setting));
+}
+
+// "Add to my opt-out" or "Not now": either way the person has decided on the settings offered. A setting
+// that narrows who can find them is never enforced from here; it stays unticked in Options for them to choose.
 export function decideNewSettings(enforce) {
   return serialized(async () => {
     const snapshot = await readSnapshot();
-    const undecided = undecidedNewSettings(snapshot.rules?.document, snapshot.preferences.choices, snapshot.knownSettings);
+    const { undecided } = assess(snapshot);
     const choices = { ...snapshot.preferences.choices };
-    for (const setting of undecided) choices[setting.id] = enforce;
+    for (const setting of undecided) {
+      if (!narrowsWhoCanFindYou(setting)) choices[setting.id] = enforce;
+    }
     await chrome.storage.local.set({
       [StoreKey.PREFERENCES]: { ...snapshot.preferences, choices },
       [StoreKey.KNOWN_SETTINGS]: [...snapshot.knownSettings, ...undecided.map((setting) => setting.id)],

@@ -5,7 +5,7 @@ import { COOKIE_DOMAIN, LOGIN_URL, RECHECK_ALARM, SESSION_COOKIE } from "../shar
 import { WorkerRequest } from "../shared/requests.js";
 import { readPreferences, StoreKey, writePreferences } from "../shared/store.js";
 import { updateBadge } from "./badge.js";
-import { decideNewSettings, NotificationId, notifyFindings } from "./notifications.js";
+import { decideNewSettings, newSettingsOffered, NotificationId, notifyFindings } from "./notifications.js";
 import { applyPrivacySignals } from "./privacy-signals.js";
 import { scheduleRecheck } from "./recheck.js";
 import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
@@ -55,6 +55,11 @@ async function onNotificationButton(notificationId, buttonIndex) {
   if (notificationId === NotificationId.DRIFT) {
     await optOutNow();
   } else if (notificationId === NotificationId.NEW_SETTINGS) {
+    // With nothing to offer, the notice's only button opens Options, where the person chooses.
+    if (!(await newSettingsOffered())) {
+      await chrome.runtime.openOptionsPage();
+      return;
+    }
     await decideNewSettings(buttonIndex === 0);
     if (buttonIndex === 0) await optOutNow();
   } else if (notificationId === NotificationId.LOGGED_OUT) {

@@ -1,13 +1,14 @@
 // The popup: what Optout knows about each chosen setting, one button to opt out, live progress
 // while the helper works, and a summary or an actionable message when it is done.
 
-import { chosenSettings } from "../shared/choices.js";
+import { assess, Standing } from "../shared/assess.js";
+import { describeProblem } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
 import { desiredState, settingsPage } from "../shared/rules.js";
-import { describeProblem, describeSettingStatus, needsHandWork } from "../shared/problems.js";
 import { readSnapshot } from "../shared/store.js";
 import { timeAgo } from "../shared/time.js";
-import { GOOD_SETTING_STATUSES, ProgressStep, RunStatus, SettingStatus } from "../shared/vocabulary.js";
+import { ProgressStep, RunStatus } from "../shared/vocabulary.js";
+import { describeSettingStatus, handInstruction, lookFor, NOT_OFFERED_SENTENCE, summarize } from "../shared/words.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,56 +31,67 @@ function element(tag, className, text) {
   return node;
 }
 
-function pillFor(setting, known, live, running) {
+function pillFor(row, live, running) {
   if (live && live.step !== ProgressStep.SETTING_DONE) {
     const pill = element("span", "pill busy");
     pill.append(element("span", "spinner"), STEP_WORDS[live.step] ?? "Working");
     return pill;
   }
-  const status = live?.status ?? known?.status;
-  if (status && !GOOD_SETTING_STATUSES.includes(status) && status !== SettingStatus.SKIPPED) {
-    return element("span", "pill bad", "Needs you");
-  }
   if (running && !live) return element("span", "pill", "Waiting");
-  if (typeof known?.state !== "boolean") return element("span", "pill", "Not checked yet");
-  if (known.state === desiredState(setting)) return element("span", "pill good", "Opted out");
-  return element("span", "pill warn", desiredState(setting) ? "Still off" : "Still on");
+  switch (row.standing) {
+    case Standing.NOT_OFFERED:
+      return element("span", "pill", "Not offered");
+    case Standing.NEEDS_YOU:
+      return element("span", "pill bad", "Needs you");
+    case Standing.AS_CHOSEN:
+      return element("span", "pill good", "Opted out");
+    case Standing.NOT_AS_CHOSEN:
+      return element("span", "pill warn", desiredState(row.setting) ? "Still off" : "Still on");
+    default:
+      return element("span", "pill", "Not checked yet");
+  }
 }
 
-function metaFor(setting, known, live, rules) {
+// Only pages on Pinterest's own site reach the screen (shared/rules.js settingsPage checks).
+function pinterestLink(text, address) {
+  const link = element("a", "", text);
+  link.href = address;
+  link.target = "_blank";
+  link.rel = "noopener";
+  return link;
+}
+
+function metaFor(row, live, rules) {
   const meta = element("p", "setting-meta");
-  const status = live?.status ?? known?.status;
-  const parts = [];
-  if (live?.step === ProgressStep.SETTING_DONE && status) parts.push(describeSettingStatus(status));
-  else if (known?.checkedAt) parts.push(`Checked ${timeAgo(known.checkedAt)}`);
-  meta.textContent = parts.join(" \u00b7 ");
-  if (needsHandWork(status)) {
-    if (!live) meta.textContent = describeSettingStatus(status);
-    const link = element("a", "", "Do it by hand on Pinterest");
-    link.href = settingsPage(rules, setting);
-    link.target = "_blank";
-    link.rel = "noopener";
-    meta.append(meta.textContent ? " \u00b7 " : "", link);
+  const { setting, known, standing } = row;
+  if (standing === Standing.NOT_OFFERED) {
+    meta.append(`${NOT_OFFERED_SENTENCE}. ${lookFor(setting)} `, pinterestLink("Look on Pinterest", settingsPage(rules, setting)));
+    return meta;
   }
+  if (standing === Standing.NEEDS_YOU) {
+    meta.append(`${describeSettingStatus(known.status)}. `, pinterestLink(handInstruction(setting), settingsPage(rules, setting)));
+    return meta;
+  }
+  if (live?.step === ProgressStep.SETTING_DONE && live.status) meta.textContent = describeSettingStatus(live.status);
+  else if (known?.checkedAt) meta.textContent = `Checked ${timeAgo(known.checkedAt)}`;
   return meta;
 }
 
-function renderSettings(snapshot, chosen) {
-  const list = $("settings");
-  const rows = chosen.map((setting) => {
-    const known = snapshot.settingStates[setting.id];
-    const live = snapshot.run?.settings?.[setting.id] ?? null;
-    const row = element("li", "setting");
-    row.dataset.settingId = setting.id;
-    row.append(
-      element("span", "setting-title", setting.title),
-      pillFor(setting, known, live, Boolean(snapshot.run)),
-      element("p", "setting-explanation", setting.explanation),
-      metaFor(setting, known, live, snapshot.rules?.document),
+function renderSettings(snapshot, view) {
+  const rows = view.rows.map((row) => {
+    const live = snapshot.run?.settings?.[row.setting.id] ?? null;
+    const item = element("li", "setting");
+    item.dataset.settingId = row.setting.id;
+    item.dataset.standing = row.standing;
+    item.append(
+      element("span", "setting-title", row.setting.title),
+      pillFor(row, live, view.running),
+      element("p", "setting-explanation", row.setting.explanation),
+      metaFor(row, live, snapshot.rules?.document),
     );
-    return row;
+    return item;
   });
-  list.replaceChildren(...rows);
+  $("settings").replaceChildren(...rows);
 }
 
 function renderProblem(problem) {
@@ -123,84 +135,83 @@ function renderProblem(problem) {
   }
 }
 
-function renderHeadline(snapshot, chosen) {
+// A setting counts as done once the helper reports it finished; the step it is on adds a part, so
+// the bar moves with every setting rather than sitting still until the end.
+const STEP_SHARE = {
+  [ProgressStep.LOADING]: 0.2,
+  [ProgressStep.READING]: 0.4,
+  [ProgressStep.CHANGING]: 0.6,
+  [ProgressStep.SAVING]: 0.7,
+  [ProgressStep.VERIFYING]: 0.85,
+};
+
+function progressOf(run, total) {
+  const settings = Object.values(run.settings ?? {});
+  const finished = settings.filter((entry) => entry.step === ProgressStep.SETTING_DONE).length;
+  const current = settings.reduce((share, entry) => Math.max(share, STEP_SHARE[entry.step] ?? 0), 0);
+  const done = Math.min(total, Math.max(run.done ?? 0, finished));
+  return { done, fraction: total ? Math.min(1, (done + (done < total ? current : 0)) / total) : 0 };
+}
+
+function renderHeadline(snapshot, view) {
   const title = $("headline-title");
   const text = $("headline-text");
   const headline = $("headline");
   headline.replaceChildren(title, text);
   if (snapshot.run) {
-    const { done = 0, total = chosen.length } = snapshot.run;
+    const total = snapshot.run.total || view.rows.length;
+    const { done, fraction } = progressOf(snapshot.run, total);
     title.textContent = snapshot.run.mode === "apply" ? "Opting you out\u2026" : "Checking your settings\u2026";
-    text.textContent = snapshot.run.message || `${done} of ${total} settings done`;
+    text.textContent = `${done} of ${total} settings done`;
     const bar = element("div", "progress-bar");
     bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-label", "Settings done");
     bar.setAttribute("aria-valuemin", "0");
     bar.setAttribute("aria-valuemax", String(total));
     bar.setAttribute("aria-valuenow", String(done));
     const fill = element("span");
-    fill.style.width = `${total ? Math.max(4, (100 * done) / total) : 4}%`;
+    fill.style.width = `${Math.max(2, 100 * fraction)}%`;
     bar.append(fill);
     headline.append(bar);
     return;
   }
-  const known = chosen.filter((setting) => typeof snapshot.settingStates[setting.id]?.state === "boolean");
-  const off = known.filter((setting) => snapshot.settingStates[setting.id].state !== desiredState(setting));
-  if (chosen.length === 0) {
-    title.textContent = snapshot.rules ? "No settings chosen" : "Getting ready\u2026";
-    text.textContent = snapshot.rules ? "Choose what Optout looks after in Options." : "";
-  } else if (off.length > 0) {
-    title.textContent = off.length === 1 ? "1 setting is not opted out" : `${off.length} settings are not opted out`;
-    text.textContent = "Press \u201cOpt me out\u201d and Optout will switch them for you.";
-  } else if (known.length === chosen.length) {
-    title.textContent = "You\u2019re opted out";
-    text.textContent = `All ${chosen.length} settings are how you chose.`;
-  } else {
-    title.textContent = "Not checked yet";
-    text.textContent = "Press \u201cOpt me out\u201d to check and change your Pinterest settings.";
-  }
-}
-
-function summaryOf(report) {
-  const results = report.results ?? [];
-  const changed = results.filter((result) => result.status === SettingStatus.CHANGED).length;
-  const already = results.filter((result) => result.status === SettingStatus.ALREADY_OK).length;
-  const trouble = results.filter((result) => !GOOD_SETTING_STATUSES.includes(result.status)).length;
-  const parts = [];
-  if (changed) parts.push(`${changed} changed`);
-  if (already) parts.push(`${already} already set`);
-  if (trouble) parts.push(`${trouble} need${trouble === 1 ? "s" : ""} you`);
-  const confirmed = changed ? " Every change was confirmed by reading it back from Pinterest." : "";
-  const detail = `${parts.join(", ")}.${confirmed}`;
-  if (report.status === RunStatus.DONE) return { tone: "", title: "Done: you\u2019re opted out", text: detail };
-  return { tone: "partial", title: "Mostly done", text: `${detail} See the settings marked below.` };
+  title.textContent = view.headline.title;
+  text.textContent = view.headline.text;
 }
 
 function renderSummary(snapshot) {
   const box = $("summary");
   const report = outcome?.report;
-  const showable = report && [RunStatus.DONE, RunStatus.PARTIAL].includes(report.status) && !snapshot.run;
+  const showable =
+    report && [RunStatus.DONE, RunStatus.PARTIAL, RunStatus.CANCELLED].includes(report.status) && !snapshot.run;
   box.hidden = !showable;
   if (!showable) return;
-  const summary = summaryOf(report);
+  const summary = summarize(report);
   box.className = `summary ${summary.tone}`;
   box.dataset.status = report.status;
+  box.dataset.practice = String(report.practice === true);
   $("summary-title").textContent = summary.title;
   $("summary-text").textContent = summary.text;
 }
 
 function render(snapshot) {
-  const chosen = chosenSettings(snapshot.rules?.document, snapshot.preferences.choices, snapshot.knownSettings);
-  const running = Boolean(snapshot.run);
-  const problem = running ? null : (transientProblem ?? snapshot.problem);
+  const view = assess(snapshot);
+  const problem = view.running ? null : (transientProblem ?? snapshot.problem);
   renderProblem(problem);
   renderSummary(snapshot);
-  renderHeadline(snapshot, chosen);
-  $("headline").hidden = (Boolean(problem) || !$("summary").hidden) && !running;
-  renderSettings(snapshot, chosen);
+  renderHeadline(snapshot, view);
+  $("headline").hidden = (Boolean(problem) || !$("summary").hidden) && !view.running;
+  renderSettings(snapshot, view);
   const button = $("opt-out");
-  button.disabled = running || chosen.length === 0;
-  button.textContent = running ? "Working\u2026" : "Opt me out";
-  document.querySelector("main").setAttribute("aria-busy", String(running));
+  button.disabled = view.running || view.rows.length === 0;
+  button.textContent = view.running ? "Working\u2026" : "Opt me out";
+  const stopButton = $("stop");
+  stopButton.hidden = !view.running;
+  if (!view.running) {
+    stopButton.disabled = false;
+    stopButton.textContent = "Stop";
+  }
+  document.querySelector("main").setAttribute("aria-busy", String(view.running));
 }
 
 async function refreshView() {
@@ -221,16 +232,28 @@ function queueRedraw() {
 async function optOut() {
   outcome = null;
   transientProblem = null;
+  // Stop takes the focus while the main button is disabled, so focus never falls back to the page.
+  $("stop").hidden = false;
+  $("stop").focus();
   $("opt-out").disabled = true;
   const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.OPT_OUT });
   outcome = answer?.ok ? answer.value : { problem: answer?.error };
   if (outcome?.problem?.kind === "busy") transientProblem = outcome.problem;
   await refreshView();
+  $("opt-out").focus();
   document.querySelector("main").dataset.finished = outcome?.report?.status ?? outcome?.problem?.kind ?? "failed";
+}
+
+// The worker passes the cancel to the helper; the run then ends with its report, status "cancelled".
+async function stop() {
+  $("stop").disabled = true;
+  $("stop").textContent = "Stopping\u2026";
+  await chrome.runtime.sendMessage({ kind: WorkerRequest.CANCEL });
 }
 
 async function start() {
   $("opt-out").addEventListener("click", optOut);
+  $("stop").addEventListener("click", stop);
   chrome.storage.onChanged.addListener(queueRedraw);
   await refreshView();
   await chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH });

@@ -225,17 +225,27 @@ def test_recheck_alarm_notices_drift_and_fix_now_fixes_it(world: World, session:
 
 
 SEARCH_PRIVACY = "pinterest.visibility.search_privacy"
+OFF_PINTEREST = "pinterest.ads.off_pinterest"
 
 
-def test_a_setting_the_rules_add_is_offered_once_and_enforced_when_accepted(world: World, session: str) -> None:
-    # As if the rules had gained "Hide your profile from search engines" since the person last looked.
+def test_new_settings_are_offered_once_and_one_that_hides_the_person_is_never_enforced_from_a_notice(
+    world: World, session: str
+) -> None:
+    # As if the rules had gained two settings since the person last looked: one Optout may offer, and
+    # "Hide your profile from search engines", which would make an artist harder to find.
     world.worker.evaluate(
         """async (added) => {
-            const { knownSettings } = await chrome.storage.local.get("knownSettings");
-            await chrome.storage.local.set({ knownSettings: knownSettings.filter((id) => id !== added) });
+            const { knownSettings, preferences } = await chrome.storage.local.get(["knownSettings", "preferences"]);
+            const choices = { ...preferences.choices };
+            for (const id of added) delete choices[id];
+            await chrome.storage.local.set({
+                knownSettings: knownSettings.filter((id) => !added.includes(id)),
+                preferences: { ...preferences, choices },
+            });
         }""",
-        SEARCH_PRIVACY,
+        [SEARCH_PRIVACY, OFF_PINTEREST],
     )
+    world.replica.store.set_state(session, OFF_PINTEREST, True)
     assert world.replica.store.state(session)[SEARCH_PRIVACY] is False
     set_preferences(world, {"recheckMinutes": 0.05})
 
@@ -243,19 +253,27 @@ def test_a_setting_the_rules_add_is_offered_once_and_enforced_when_accepted(worl
         created = world.worker.evaluate("() => globalThis.createdNotifications")
         return [entry for entry in created if entry["id"] == "new-settings"]
 
-    wait_until(offers, 60, "a notification offering the new setting")
+    wait_until(offers, 60, "a notification offering the new settings")
     time.sleep(4)
     set_preferences(world, {"recheck": "off", "recheckMinutes": None})
     wait_until(
         lambda: world.worker.evaluate("async () => !(await chrome.storage.session.get('run')).run"), 60, "checks to end"
     )
     assert len(offers()) == 1
-    assert "Hide your profile from search engines" in offers()[0]["options"]["message"]
+    options = offers()[0]["options"]
+    assert options["title"] == "A new setting Optout can look after"
+    assert "turn off" not in f"{options['title']} {options['message']}".lower()
+    assert "\u201cAds about you on other sites\u201d" in options["message"]
+    assert "\u201cHide your profile from search engines\u201d would make your work harder to find" in options["message"]
+    assert options["buttons"] == [{"title": "Add to my opt-out"}, {"title": "Not now"}]
 
     world.worker.evaluate("() => globalThis.onNotificationButton('new-settings', 0)")
-    assert world.replica.store.state(session)[SEARCH_PRIVACY] is True
+    state = world.replica.store.state(session)
+    assert state[OFF_PINTEREST] is False
+    assert state[SEARCH_PRIVACY] is False  # never turned on without the person choosing it
     choices = world.worker.evaluate("async () => (await chrome.storage.local.get('preferences')).preferences.choices")
-    assert choices[SEARCH_PRIVACY] is True
+    assert choices[OFF_PINTEREST] is True
+    assert SEARCH_PRIVACY not in choices
 
 
 def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: World, session: str) -> None:
@@ -268,9 +286,16 @@ def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: 
         popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
         expect(popup.locator("#summary")).to_have_attribute("data-status", "partial")
         row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
-        expect(row.locator(".pill")).to_have_text("Needs you")
-        expect(row).to_contain_text("could not find this setting")
+        # Pinterest not offering a setting is nobody's fault: a neutral word, and what to look for.
+        expect(row.locator(".pill")).to_have_text("Not offered")
+        expect(row.locator(".pill")).not_to_have_class("pill bad")
+        expect(row).to_contain_text("Pinterest doesn\u2019t offer this on your account")
+        expect(row).to_contain_text("\u201cUse your data to train Pinterest Canvas\u201d")
         assert row.locator("a").get_attribute("href") == "https://www.pinterest.com/settings/privacy"
+        summary = popup.locator("#summary")
+        expect(summary.locator("h2")).to_have_text("Nothing needed changing")
+        expect(summary).to_contain_text("1 not offered on your account")
+        expect(summary).not_to_contain_text("need you")
         screenshot(popup, "popup-not-found.png")
         popup.close()
 
@@ -324,7 +349,8 @@ def test_options_page_shows_choices_and_history_and_exports_it(world: World, ses
     expect(boxes).to_have_count(len(RULES["settings"]))
     checked = page.locator("#setting-groups input[type=checkbox]:checked")
     chosen = checked.evaluate_all("(nodes) => nodes.map((n) => n.dataset.settingId)")
-    assert sorted(chosen) == sorted([*DEFAULT_SETTINGS, SEARCH_PRIVACY])
+    assert sorted(chosen) == sorted(DEFAULT_SETTINGS)
+    expect(page.locator(f'label[for="choice-{SEARCH_PRIVACY}"]')).to_contain_text("harder to find")
     rows = page.locator("#history-rows tr")
     assert rows.count() >= 3  # the logged-out run, the opt-out, the re-check and its fix
     expect(page.locator("#recheck")).to_have_value("off")
@@ -335,6 +361,7 @@ def test_options_page_shows_choices_and_history_and_exports_it(world: World, ses
     exported = json.loads(Path(download.value.path()).read_text())
     assert len(exported["runs"]) >= rows.count()
     assert {run["status"] for run in exported["runs"]} >= {"login_required", "done"}
+    assert all(isinstance(run["practice"], bool) for run in exported["runs"])
 
     page.uncheck(f'[data-setting-id="{CANVAS}"]')
     wait_until(
