@@ -8,24 +8,9 @@ import { CATEGORY_TITLES, desiredState, narrowsWhoCanFindYou } from "../shared/r
 import { describeRulesSource, judgeServiceAddress } from "../shared/rules-source.js";
 import { readSnapshot } from "../shared/store.js";
 import { dateTime } from "../shared/time.js";
+import { historyRow } from "../shared/words.js";
 
 const $ = (id) => document.getElementById(id);
-
-const RUN_WORDS = {
-  done: "Done",
-  partial: "Partly done",
-  login_required: "Logged out",
-  blocked: "Blocked by Pinterest",
-  timeout: "Timed out",
-  browser_missing: "No browser found",
-  cancelled: "Cancelled",
-  interrupted: "Interrupted",
-  rules_refused: "Rules refused",
-  failed: "Failed",
-  running: "Running",
-};
-
-const FINISHED = ["done", "partial"];
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -112,18 +97,13 @@ function renderRulesSource(snapshot) {
 
 function renderHistory(answer) {
   const rows = answer.runs.map((run) => {
+    const words = historyRow(run);
     const row = element("tr");
-    const good = run.results.filter((result) => ["already_ok", "changed"].includes(result.status)).length;
-    const what = element("td", "", run.mode === "apply" ? "Opt-out" : "Check");
+    const what = element("td", "", words.what);
     // A run on the practice stand-in for Pinterest never touched the person's real account.
-    if (run.practice === true) what.append(element("span", "practice-tag", "Practice"));
-    row.dataset.practice = String(run.practice === true);
-    row.append(
-      element("td", "", dateTime(run.started_at)),
-      what,
-      element("td", "", RUN_WORDS[run.status] ?? run.status),
-      element("td", "", FINISHED.includes(run.status) ? `${good} of ${run.results.length} as chosen` : "\u2014"),
-    );
+    if (words.practice) what.append(element("span", "practice-tag", "Practice"));
+    row.dataset.practice = String(words.practice);
+    row.append(element("td", "", dateTime(run.started_at)), what, element("td", "", words.result), element("td", "", words.settings));
     return row;
   });
   $("history-rows").replaceChildren(...rows);

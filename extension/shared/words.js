@@ -1,7 +1,7 @@
 // The sentences Optout says about settings and runs. Each claims only what happened: a change is
 // counted once Pinterest showed it after a reload, and a setting Pinterest does not offer is not a fault.
 
-import { NEEDS_YOU_STATUSES, NOT_OFFERED_STATUSES } from "./assess.js";
+import { CONFIRMING_STATUSES as CONFIRMING, NEEDS_YOU_STATUSES, NOT_OFFERED_STATUSES } from "./assess.js";
 import { desiredState, narrowsWhoCanFindYou, pinterestWording } from "./rules.js";
 import { RunStatus, SettingStatus } from "./vocabulary.js";
 
@@ -103,4 +103,39 @@ export function newSettingsNotice(settings) {
   const title = offer.length === 1 ? "A new setting Optout can look after" : "New settings Optout can look after";
   const about = offer.length === 1 ? `${quoted(offer)}: ${offer[0].explanation}` : `${quoted(offer)}.`;
   return { title, message: [about, askSentence].filter(Boolean).join(" "), offer };
+}
+
+const RUN_WORDS = Object.freeze({
+  [RunStatus.DONE]: "Done",
+  [RunStatus.PARTIAL]: "Partly done",
+  [RunStatus.LOGIN_REQUIRED]: "Logged out",
+  [RunStatus.BLOCKED]: "Blocked by Pinterest",
+  [RunStatus.TIMEOUT]: "Pinterest was too slow",
+  [RunStatus.BROWSER_MISSING]: "No browser found",
+  [RunStatus.CANCELLED]: "Stopped",
+  [RunStatus.INTERRUPTED]: "Interrupted",
+  [RunStatus.RULES_REFUSED]: "Settings list refused",
+  [RunStatus.FAILED]: "Failed",
+  running: "Running",
+});
+
+// One row of the history table: {what, result, settings, practice}. A run whose only gaps are settings
+// Pinterest does not offer is done; a practice run (on the stand-in for Pinterest) says so.
+export function historyRow(run) {
+  const results = run.results ?? [];
+  const asChosen = counted(results, CONFIRMING);
+  const notOffered = counted(results, NOT_OFFERED_STATUSES);
+  const onlyNotOffered = run.status === RunStatus.PARTIAL && asChosen + notOffered === results.length;
+  const finished = [RunStatus.DONE, RunStatus.PARTIAL].includes(run.status);
+  let settings = "\u2014";
+  if (finished) {
+    settings = `${asChosen} of ${results.length} as chosen`;
+    if (notOffered) settings += `, ${notOffered} not offered`;
+  }
+  return {
+    what: run.mode === "apply" ? "Opt-out" : "Check",
+    result: onlyNotOffered ? RUN_WORDS[RunStatus.DONE] : (RUN_WORDS[run.status] ?? run.status),
+    settings,
+    practice: run.practice === true,
+  };
 }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { SettingStatus } from "../../../extension/shared/vocabulary.js";
+import { RunStatus, SettingStatus } from "../../../extension/shared/vocabulary.js";
 import {
   describeSettingStatus,
   driftMessage,
   handInstruction,
+  historyRow,
   newSettingsNotice,
   summarize,
 } from "../../../extension/shared/words.js";
@@ -80,5 +81,20 @@ describe("newSettingsNotice", () => {
     );
     assert.equal(notice.title, "A new setting Optout can look after");
     assert.match(notice.message, /Hide your profile from search engines\u201d would make your work harder to find/);
+  });
+});
+
+describe("historyRow", () => {
+  it("marks practice runs and counts settings Pinterest does not offer apart", () => {
+    const row = historyRow({ mode: "apply", status: "partial", practice: true, results: results("changed", "not_found") });
+    assert.deepEqual(row, { what: "Opt-out", result: "Done", settings: "1 of 2 as chosen, 1 not offered", practice: true });
+  });
+  it("keeps a partial run partial when a setting needs the person", () => {
+    const row = historyRow({ mode: "check", status: "partial", results: results("already_ok", "verify_failed") });
+    assert.deepEqual(row, { what: "Check", result: "Partly done", settings: "1 of 2 as chosen", practice: false });
+  });
+  it("has words for every run status and no counts for runs that did not finish", () => {
+    for (const status of Object.values(RunStatus)) assert.notEqual(historyRow({ status, results: [] }).result, status);
+    assert.equal(historyRow({ status: "login_required", results: [] }).settings, "\u2014");
   });
 });
