@@ -240,8 +240,16 @@ async function optOut() {
   outcome = answer?.ok ? answer.value : { problem: answer?.error };
   if (outcome?.problem?.kind === "busy") transientProblem = outcome.problem;
   await refreshView();
+  announceOutcome();
   $("opt-out").focus();
   document.querySelector("main").dataset.finished = outcome?.report?.status ?? outcome?.problem?.kind ?? "failed";
+}
+
+// Screen readers hear the outcome once, when the run ends, rather than every redraw of the progress.
+function announceOutcome() {
+  const visible = ["summary", "problem"].map($).find((box) => !box.hidden);
+  const source = visible ?? $("headline");
+  $("announce").textContent = [...source.querySelectorAll("h2, p")].map((node) => node.textContent).join(" ");
 }
 
 // The worker passes the cancel to the helper; the run then ends with its report, status "cancelled".

@@ -43,6 +43,9 @@ def test_stop_cancels_the_run_and_focus_returns_to_the_main_button(tmp_path: Any
         assert popup.evaluate("() => document.querySelector('main').dataset.finished") == "cancelled"
         summary = popup.locator("#summary")
         expect(summary.locator("h2")).to_have_text("Stopped")
+        # Announced once, at the end, from a status region that the progress redraws never touch.
+        expect(popup.locator("#announce")).to_contain_text("Stopped")
+        assert popup.locator("#headline[aria-live], #summary[aria-live]").count() == 0
         expect(stop).to_be_hidden()
         assert active_id(popup) == "opt-out"
         screenshot(popup, "popup-stopped.png")
