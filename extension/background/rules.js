@@ -3,7 +3,7 @@
 // bundle when it passed, its last good copy when not). Nothing fetched reaches the screen unchecked.
 
 import { PLATFORM, RULES_PATH, SERVICE_TIMEOUT_MS } from "../shared/config.js";
-import { serviceAddress } from "../shared/rules-source.js";
+import { judgeServiceAddress, serviceAddress } from "../shared/rules-source.js";
 import { MessageType } from "../shared/vocabulary.js";
 import { askHost } from "./host.js";
 
@@ -17,9 +17,9 @@ async function fetchEnvelope(origin) {
       signal: controller.signal,
       cache: "no-cache",
       credentials: "omit",
-      redirect: "error",
     });
-    if (!response.ok) return null;
+    // A CDN may redirect; the place it lands must pass the same https (or loopback) rule.
+    if (!response.ok || !judgeServiceAddress(response.url).ok) return null;
     const envelope = await response.json();
     const looksLikeBundle = envelope && typeof envelope === "object" && !Array.isArray(envelope);
     return looksLikeBundle && envelope.platform === PLATFORM && typeof envelope.bundle === "string" ? envelope : null;

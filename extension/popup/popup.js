@@ -1,7 +1,7 @@
 // The popup: what Optout knows about each chosen setting, one button to opt out, live progress
 // while the helper works, and a summary or an actionable message when it is done.
 
-import { assess, Standing } from "../shared/assess.js";
+import { assess, runProgress, Standing } from "../shared/assess.js";
 import { describeProblem } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
 import { desiredState, settingsPage } from "../shared/rules.js";
@@ -135,24 +135,6 @@ function renderProblem(problem) {
   }
 }
 
-// A setting counts as done once the helper reports it finished; the step it is on adds a part, so
-// the bar moves with every setting rather than sitting still until the end.
-const STEP_SHARE = {
-  [ProgressStep.LOADING]: 0.2,
-  [ProgressStep.READING]: 0.4,
-  [ProgressStep.CHANGING]: 0.6,
-  [ProgressStep.SAVING]: 0.7,
-  [ProgressStep.VERIFYING]: 0.85,
-};
-
-function progressOf(run, total) {
-  const settings = Object.values(run.settings ?? {});
-  const finished = settings.filter((entry) => entry.step === ProgressStep.SETTING_DONE).length;
-  const current = settings.reduce((share, entry) => Math.max(share, STEP_SHARE[entry.step] ?? 0), 0);
-  const done = Math.min(total, Math.max(run.done ?? 0, finished));
-  return { done, fraction: total ? Math.min(1, (done + (done < total ? current : 0)) / total) : 0 };
-}
-
 function renderHeadline(snapshot, view) {
   const title = $("headline-title");
   const text = $("headline-text");
@@ -160,7 +142,7 @@ function renderHeadline(snapshot, view) {
   headline.replaceChildren(title, text);
   if (snapshot.run) {
     const total = snapshot.run.total || view.rows.length;
-    const { done, fraction } = progressOf(snapshot.run, total);
+    const { done, fraction } = runProgress(snapshot.run, total);
     title.textContent = snapshot.run.mode === "apply" ? "Opting you out\u2026" : "Checking your settings\u2026";
     text.textContent = `${done} of ${total} settings done`;
     const bar = element("div", "progress-bar");

@@ -4,7 +4,7 @@
 import { chosenSettings, undecidedNewSettings } from "./choices.js";
 import { HOST_PROBLEMS } from "./problems.js";
 import { desiredState } from "./rules.js";
-import { RunStatus, SettingStatus } from "./vocabulary.js";
+import { ProgressStep, RunStatus, SettingStatus } from "./vocabulary.js";
 
 // Where a chosen setting stands, in the person's terms.
 export const Standing = Object.freeze({
@@ -82,6 +82,25 @@ function headlineOf(view, hasRules) {
     return { title: "Nothing to change", text: "Pinterest doesn\u2019t offer these settings on your account." };
   }
   return { title: "You\u2019re opted out", text: `${plural(asChosen, "setting is", "settings are")} how you chose.${notOfferedText}` };
+}
+
+// A setting counts as done once the helper reports it finished; the step it is on adds a part, so the
+// bar moves with every setting rather than sitting still until the end.
+const STEP_SHARE = Object.freeze({
+  [ProgressStep.LOADING]: 0.2,
+  [ProgressStep.READING]: 0.4,
+  [ProgressStep.CHANGING]: 0.6,
+  [ProgressStep.SAVING]: 0.7,
+  [ProgressStep.VERIFYING]: 0.85,
+});
+
+// run: the live run in session storage ({done, settings: {id: {step}}}). Returns {done, fraction}.
+export function runProgress(run, total) {
+  const settings = Object.values(run?.settings ?? {});
+  const finished = settings.filter((entry) => entry.step === ProgressStep.SETTING_DONE).length;
+  const current = settings.reduce((share, entry) => Math.max(share, STEP_SHARE[entry.step] ?? 0), 0);
+  const done = Math.min(total, Math.max(run?.done ?? 0, finished));
+  return { done, fraction: total ? Math.min(1, (done + (done < total ? current : 0)) / total) : 0 };
 }
 
 // snapshot: {preferences, rules, knownSettings, settingStates, lastRun, problem, run}.

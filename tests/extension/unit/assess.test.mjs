@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { assess, Standing, standingOf } from "../../../extension/shared/assess.js";
+import { assess, runProgress, Standing, standingOf } from "../../../extension/shared/assess.js";
 import { ads, canvas, searchPrivacy, snapshot } from "./fixtures.mjs";
 
 describe("standingOf", () => {
@@ -92,5 +92,19 @@ describe("assess", () => {
       view.undecided.map((setting) => setting.id),
       [ads.id, searchPrivacy.id],
     );
+  });
+});
+
+describe("runProgress", () => {
+  it("moves with each setting and the step it is on", () => {
+    assert.deepEqual(runProgress({ done: 0, settings: {} }, 8), { done: 0, fraction: 0 });
+    const reading = runProgress({ done: 0, settings: { a: { step: "reading" } } }, 8);
+    assert.equal(reading.done, 0);
+    assert.ok(reading.fraction > 0 && reading.fraction < 1 / 8);
+    const two = runProgress({ done: 0, settings: { a: { step: "setting_done" }, b: { step: "setting_done" } } }, 8);
+    assert.deepEqual(two, { done: 2, fraction: 2 / 8 });
+  });
+  it("never passes the end", () => {
+    assert.deepEqual(runProgress({ done: 9, settings: { a: { step: "verifying" } } }, 8), { done: 8, fraction: 1 });
   });
 });
