@@ -50,7 +50,7 @@ export function rememberRules(rules, preferences) {
   return serialized(async () => {
     const stored = await chrome.storage.local.get(StoreKey.KNOWN_SETTINGS);
     const fromService = serviceAddress(preferences)?.origin ?? null;
-    const update = { [StoreKey.RULES]: { ...rules, fromService, fetchedAt: Date.now() } };
+    const update = { [StoreKey.RULES]: { ...rules, fromService, checkedByHelper: true, fetchedAt: Date.now() } };
     if (!stored[StoreKey.KNOWN_SETTINGS]) {
       update[StoreKey.KNOWN_SETTINGS] = rules.document.settings.map((setting) => setting.id);
     }

@@ -25,12 +25,18 @@ export async function writePreferences(changes) {
   await chrome.storage.local.set({ [StoreKey.PREFERENCES]: { ...preferences, ...changes } });
 }
 
+// Only rules the helper answered with count. Earlier versions stored rules they decoded from a fetched
+// bundle themselves; those are ignored until the helper has been asked again.
+function storedRules(rules) {
+  return rules?.checkedByHelper === true ? rules : null;
+}
+
 export async function readSnapshot() {
   const local = await chrome.storage.local.get(null);
   const session = await chrome.storage.session.get(StoreKey.RUN);
   return {
     preferences: { ...DEFAULT_PREFERENCES, ...(local[StoreKey.PREFERENCES] ?? {}) },
-    rules: local[StoreKey.RULES] ?? null,
+    rules: storedRules(local[StoreKey.RULES]),
     knownSettings: local[StoreKey.KNOWN_SETTINGS] ?? [],
     settingStates: local[StoreKey.SETTING_STATES] ?? {},
     lastRun: local[StoreKey.LAST_RUN] ?? null,

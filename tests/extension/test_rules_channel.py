@@ -155,3 +155,27 @@ def test_options_take_https_refuse_plain_http_and_mark_loopback_as_development(w
     expect(status).to_have_attribute("data-state", "built_in", timeout=15_000)
     assert preferences(world).get("serviceUrl") is None
     page.close()
+
+
+def test_rules_stored_by_an_earlier_version_are_not_shown(world: World) -> None:
+    from playwright.sync_api import expect
+
+    set_preferences(world, {"serviceUrl": None})
+    # What an earlier version kept after decoding a fetched bundle itself, marked fresh.
+    world.worker.evaluate(
+        """async (title) => {
+            const { rules } = await chrome.storage.local.get("rules");
+            const document = structuredClone(rules.document);
+            for (const setting of document.settings) setting.title = title;
+            await chrome.storage.local.set({
+                rules: { version: "2999.1.1", source: "service", document, envelope: {}, fetchedAt: Date.now() },
+            });
+        }""",
+        FORGED_TITLE,
+    )
+    popup = open_popup(world.context)
+    expect(popup.locator(".setting-title").first).to_be_visible(timeout=30_000)
+    assert FORGED_TITLE not in popup.locator("main").inner_text()
+    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
+    expect(popup.locator(".setting-title")).to_have_text(DEFAULT_TITLES)
+    popup.close()
