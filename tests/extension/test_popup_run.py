@@ -1,0 +1,122 @@
+"""What the popup says about a run claims only what happened, and Stop ends a run without losing focus."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from replica import ReplicaConfig, serve
+
+from .browser import ROOT, extension_on_replica, log_in, open_popup, screenshot
+
+pytestmark = pytest.mark.browser
+
+RUN_TIMEOUT_MS = 60_000
+RULES = json.loads((ROOT / "rules" / "pinterest.json").read_text())
+DEFAULT_SETTINGS = {setting["id"]: setting["desired"] == "on" for setting in RULES["settings"] if setting["default"]}
+CANVAS = "pinterest.genai.canvas_training"
+
+
+@dataclass
+class World:
+    replica: Any
+    context: Any
+    session: str
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    tmp = tmp_path_factory.mktemp("popup-run")
+    with serve(ReplicaConfig()) as replica, extension_on_replica(replica, tmp) as context:
+        yield World(replica, context, log_in(context))
+
+
+def ready_popup(world: World) -> Any:
+    popup = open_popup(world.context)
+    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
+    return popup
+
+
+def opt_out(popup: Any) -> str:
+    popup.click("#opt-out")
+    popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
+    return popup.evaluate("() => document.querySelector('main').dataset.finished")
+
+
+def active_id(popup: Any) -> str:
+    return popup.evaluate("() => document.activeElement?.id ?? ''")
+
+
+def test_when_nothing_was_saved_the_popup_says_nothing_changed(world: World) -> None:
+    from playwright.sync_api import expect
+
+    world.replica.store.configure(faults=frozenset({"save_500"}))
+    try:
+        popup = ready_popup(world)
+        assert opt_out(popup) == "partial"
+    finally:
+        world.replica.store.configure(faults=frozenset())
+    summary = popup.locator("#summary")
+    expect(summary.locator("h2")).to_have_text("Nothing was changed")
+    expect(summary).to_contain_text(f"{len(DEFAULT_SETTINGS)} need you")
+    expect(summary).not_to_contain_text("Mostly")
+    row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
+    expect(row.locator(".pill")).to_have_text("Needs you")
+    link = row.locator("a")
+    expect(link).to_have_text("Turn off \u201cUse your data to train Pinterest Canvas\u201d on Pinterest")
+    assert link.get_attribute("href") == "https://www.pinterest.com/settings/privacy"
+    screenshot(popup, "popup-nothing-saved.png")
+    popup.close()
+    assert all(world.replica.store.state(world.session)[key] != wanted for key, wanted in DEFAULT_SETTINGS.items())
+
+
+def test_settings_pinterest_does_not_offer_are_neutral(world: World) -> None:
+    from playwright.sync_api import expect
+
+    world.replica.store.configure(faults=frozenset({"uk_minor"}))
+    try:
+        popup = ready_popup(world)
+        opt_out(popup)
+    finally:
+        world.replica.store.configure(faults=frozenset())
+    summary = popup.locator("#summary")
+    expect(summary.locator("h2")).to_have_text("Nothing needed changing")
+    expect(summary).not_to_contain_text("need you")
+    expect(popup.locator(".pill.bad")).to_have_count(0)
+    expect(popup.locator(".pill", has_text="Not offered").first).to_be_visible()
+    screenshot(popup, "popup-not-offered.png")
+    popup.close()
+
+
+def test_stop_cancels_the_run_and_focus_returns_to_the_main_button(world: World) -> None:
+    from playwright.sync_api import expect
+
+    popup = ready_popup(world)
+    stop = popup.locator("#stop")
+    expect(stop).to_be_hidden()
+
+    popup.focus("#opt-out")
+    popup.keyboard.press("Enter")
+    popup.locator(".pill.busy").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    expect(stop).to_be_visible()
+    assert active_id(popup) == "stop"  # the disabled main button does not drop focus to the page
+    stop.click()
+    popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
+
+    assert popup.evaluate("() => document.querySelector('main').dataset.finished") == "cancelled"
+    summary = popup.locator("#summary")
+    expect(summary.locator("h2")).to_have_text("Stopped")
+    # Announced once, at the end, from a status region that the progress redraws never touch.
+    expect(popup.locator("#announce")).to_contain_text("Stopped")
+    assert popup.locator("#headline[aria-live], #summary[aria-live]").count() == 0
+    expect(stop).to_be_hidden()
+    assert active_id(popup) == "opt-out"
+    screenshot(popup, "popup-stopped.png")
+    state = world.replica.store.state(world.session)
+    done = [key for key, wanted in DEFAULT_SETTINGS.items() if state[key] == wanted]
+    assert len(done) < len(DEFAULT_SETTINGS), "the run went on to the end despite Stop"
+    popup.close()
