@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 
 from replica import ReplicaConfig, serve
 
-from .browser import ROOT, extension_on_replica, log_in, open_popup, screenshot
+from .browser import ROOT, extension_on_replica, log_in, open_popup, screenshot, service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +73,44 @@ def test_when_nothing_was_saved_the_popup_says_nothing_changed(world: World) -> 
     screenshot(popup, "popup-nothing-saved.png")
     popup.close()
     assert all(world.replica.store.state(world.session)[key] != wanted for key, wanted in DEFAULT_SETTINGS.items())
+
+
+def test_a_recheck_never_says_changed_back_about_settings_optout_never_confirmed(world: World) -> None:
+    # After the run above nothing was ever confirmed: a re-check finds all eight on, which is not drift.
+    worker = service_worker(world.context)
+    worker.evaluate(
+        """() => {
+            globalThis.createdNotifications = [];
+            const create = chrome.notifications.create.bind(chrome.notifications);
+            chrome.notifications.create = (id, options) => {
+                globalThis.createdNotifications.push({ id, options });
+                return create(id, options);
+            };
+        }"""
+    )
+    worker.evaluate(
+        """async () => {
+            const { preferences } = await chrome.storage.local.get("preferences");
+            await chrome.storage.local.set({ preferences: { ...(preferences ?? {}), recheckMinutes: 0.05 } });
+        }"""
+    )
+    deadline = time.monotonic() + 60
+    while worker.evaluate("async () => (await chrome.storage.local.get('lastRun')).lastRun?.mode") != "check":
+        assert time.monotonic() < deadline, "no re-check ran"
+        time.sleep(0.25)
+    worker.evaluate(
+        """async () => {
+            const { preferences } = await chrome.storage.local.get("preferences");
+            await chrome.storage.local.set({ preferences: { ...preferences, recheck: "off", recheckMinutes: null } });
+        }"""
+    )
+    while worker.evaluate("async () => Boolean((await chrome.storage.session.get('run')).run)"):
+        assert time.monotonic() < deadline + 60, "the re-check did not end"
+        time.sleep(0.25)
+    time.sleep(1)  # notifyFindings runs right after the check
+    created = worker.evaluate("() => globalThis.createdNotifications")
+    assert [entry for entry in created if entry["id"] == "drift"] == []
+    assert worker.evaluate("() => chrome.action.getBadgeText({})") == str(len(DEFAULT_SETTINGS))
 
 
 def test_settings_pinterest_does_not_offer_are_neutral(world: World) -> None:
