@@ -92,7 +92,7 @@ function renderRulesSource(snapshot) {
   const described = describeRulesSource(snapshot.preferences, snapshot.rules);
   const status = $("service-status");
   status.textContent = described.text;
-  status.dataset.state = snapshot.rules?.refused && described.state !== "built_in" ? "refused" : described.state;
+  status.dataset.state = described.refused ? "refused" : described.state;
 }
 
 function renderHistory(answer) {

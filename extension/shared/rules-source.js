@@ -41,14 +41,16 @@ export function serviceAddress(preferences) {
   return judged.ok ? judged : null;
 }
 
-// What the options page says about where the list of settings comes from: {state, text}.
-// state: "built_in" (no service), "service" (https) or "development" (http on this computer).
+// What the options page says about where the list of settings comes from: {state, refused, text}.
+// state: "built_in" (no service), "service" (https) or "development" (http on this computer);
+// refused: the helper turned down the last update from this address.
 export function describeRulesSource(preferences, rules = null) {
   const service = serviceAddress(preferences);
   const refused = rules?.refused && rules.fromService === (service?.origin ?? null) ? ` ${rules.refused}` : "";
   if (!service) {
     return {
       state: "built_in",
+      refused: false,
       text: "Optout uses the list that came with its helper app, checked by the helper and updated with Optout itself.",
     };
   }
@@ -58,8 +60,9 @@ export function describeRulesSource(preferences, rules = null) {
   if (service.development) {
     return {
       state: "development",
+      refused: Boolean(refused),
       text: `Development: updates come from ${service.origin} on this computer, without https (allowed only on this computer).${checked}`,
     };
   }
-  return { state: "service", text: `Updates come from ${service.origin}.${checked}` };
+  return { state: "service", refused: Boolean(refused), text: `Updates come from ${service.origin}.${checked}` };
 }

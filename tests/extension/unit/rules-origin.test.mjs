@@ -93,13 +93,24 @@ describe("serviceAddress and describeRulesSource", () => {
   it("shows loopback http as development", () => {
     const described = describeRulesSource({ serviceUrl: "http://127.0.0.1:8787" });
     assert.equal(described.state, "development");
+    assert.equal(described.refused, false);
     assert.match(described.text, /^Development: /);
   });
   it("says when the helper refused the last update from this address", () => {
     const rules = { refused: "The bundle's signature does not match.", fromService: "https://rules.example.org" };
     const described = describeRulesSource({ serviceUrl: "https://rules.example.org" }, rules);
     assert.equal(described.state, "service");
+    assert.equal(described.refused, true);
     assert.match(described.text, /did not pass the helper\u2019s safety check/);
     assert.match(described.text, /signature does not match/);
+  });
+});
+
+describe("a refusal from another address", () => {
+  it("is not shown for the address now set", () => {
+    const rules = { refused: "Refused.", fromService: "https://old.example.org" };
+    const described = describeRulesSource({ serviceUrl: "https://rules.example.org" }, rules);
+    assert.equal(described.refused, false);
+    assert.doesNotMatch(described.text, /Refused/);
   });
 });
