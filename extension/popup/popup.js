@@ -228,9 +228,10 @@ async function optOut() {
 }
 
 // Screen readers hear the outcome once, when the run ends, rather than every redraw of the progress.
+// A problem announces itself (role="alert"), so it is not said twice.
 function announceOutcome() {
-  const visible = ["summary", "problem"].map($).find((box) => !box.hidden);
-  const source = visible ?? $("headline");
+  if (!$("problem").hidden) return;
+  const source = $("summary").hidden ? $("headline") : $("summary");
   $("announce").textContent = [...source.querySelectorAll("h2, p")].map((node) => node.textContent).join(" ");
 }
 
