@@ -1,8 +1,10 @@
 """The history of runs (the receipts): SQLite in the data directory, one row per run and per setting result.
 
 A run is written as `running` when it starts and completed when it ends, each in one transaction (WAL mode), so
-a host killed in the middle leaves a readable database; such a run is shown as `interrupted` because the process
-that owned it is gone. Cookies are never written here.
+a host killed in the middle leaves a readable database. A run is `running` only while its platform's run lock
+(RunLock) is held by the process that recorded it; the operating system drops that lock when the process dies,
+so a killed run reads as `interrupted`, even once its process id belongs to another process. Cookies are never
+written here.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,27 +80,6 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def process_is_alive(pid: int) -> bool:
-    """True while a process with this id exists (a zombie counts until its parent reaps it)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        ctypes.windll.kernel32.CloseHandle(handle)
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _bool_or_none(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
@@ -111,6 +94,8 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else history_db_path()
         self._create()
+        # The run locks live beside the database (paths.locks_dir of the same data directory).
+        self.locks = locks_dir(self.path.parent)
 
     def _create(self) -> None:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -236,15 +221,18 @@ class Store:
             )
 
     def mark_interrupted(self, platform: str) -> int:
-        """Mark `running` runs of this platform whose process is gone as interrupted; returns how many.
+        """Mark `running` runs of this platform that are no longer alive as interrupted; returns how many.
 
-        Called by the holder of the platform's run lock, which proves no other live run exists.
+        Called by the holder of the platform's run lock before it records its own run: every run of the platform
+        still written as `running` is then a dead one, whatever its process id has become.
         """
+        sweeping_own_lock = RunLock.held_here(platform, self.locks)
         with self._transaction() as connection:
             rows = connection.execute(
-                "SELECT id, pid FROM runs WHERE platform = ? AND status = ?", (platform, RUNNING)
+                "SELECT id, pid, started_at FROM runs WHERE platform = ? AND status = ?", (platform, RUNNING)
             ).fetchall()
-            stale = [row["id"] for row in rows if not (row["pid"] == os.getpid() or process_is_alive(row["pid"]))]
+            holder = None if sweeping_own_lock else lock_holder(platform, self.locks)
+            stale = [row["id"] for row in rows if not _holds(holder, row)]
             connection.executemany(
                 "UPDATE runs SET status = ?, message = ? WHERE id = ?",
                 [(str(RunStatus.INTERRUPTED), _INTERRUPTED_MESSAGE, run_id) for run_id in stale],
@@ -297,7 +285,7 @@ class Store:
     def _run_json(self, connection: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
         status = row["status"]
         message = row["message"]
-        if status == RUNNING and not process_is_alive(row["pid"]):
+        if status == RUNNING and not _holds(lock_holder(row["platform"], self.locks), row):
             status, message = str(RunStatus.INTERRUPTED), _INTERRUPTED_MESSAGE
         results = connection.execute(
             "SELECT * FROM results WHERE run_id = ? ORDER BY position", (row["id"],)
@@ -347,36 +335,100 @@ _INTERRUPTED_MESSAGE = "The run stopped before it finished: Optout was closed or
 class RunLock:
     """One run per platform across every host process: an exclusive lock on a file in the data directory.
 
-    The operating system releases the lock when the process dies, even by SIGKILL.
+    The operating system releases the lock when the process dies, even by SIGKILL, so a held lock is the proof
+    that a run is alive. The holder writes its process id and the time it took the lock into the file, which
+    tells whose run it is.
     """
+
+    _held_here: set[str] = set()  # the lock files this process holds (real paths), for the holder's own sweep
 
     def __init__(self, platform: str, directory: Path | None = None) -> None:
         self.path = (directory or locks_dir()) / f"{platform}.lock"
         self._fd: int | None = None
 
     def acquire(self) -> bool:
-        """Take the lock without waiting; False when another run holds it."""
+        """Take the lock without waiting for a run to end; False when another run holds it."""
         if self._fd is not None:
             return False
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            _lock_fd(fd)
-        except OSError:
+        if not _take_lock(fd):
             os.close(fd)
             return False
         os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        # After the first byte: on Windows the lock covers byte 0, and a locked byte cannot even be read.
+        os.write(fd, f" {os.getpid()} {utc_now()}".encode())
         self._fd = fd
+        RunLock._held_here.add(os.path.realpath(self.path))
         return True
 
     def release(self) -> None:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
+        RunLock._held_here.discard(os.path.realpath(self.path))
         try:
             _unlock_fd(fd)
         finally:
             os.close(fd)
+
+    @staticmethod
+    def held_here(platform: str, directory: Path) -> bool:
+        """True when this very process holds the platform's run lock."""
+        return os.path.realpath(directory / f"{platform}.lock") in RunLock._held_here
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    pid: int
+    since: str  # when it took the lock, in the runs table's time format
+
+
+def _holds(holder: LockHolder | None, row: sqlite3.Row) -> bool:
+    """Whether the run in this row is the lock holder's: same process, recorded since it took the lock.
+
+    The time tells the holder's own run from a dead one whose process id the holder happens to have now.
+    """
+    return holder is not None and row["pid"] == holder.pid and row["started_at"] >= holder.since
+
+
+def lock_holder(platform: str, directory: Path) -> LockHolder | None:
+    """Who holds the platform's run lock, or None when no live process holds it.
+
+    Testing a lock means taking it for an instant; RunLock.acquire retries briefly so that a history reader
+    testing at the same moment is never mistaken for a run.
+    """
+    path = directory / f"{platform}.lock"
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            _lock_fd(fd)
+        except OSError:
+            os.lseek(fd, 1, os.SEEK_SET)
+            pid, _, since = os.read(fd, 64).decode("ascii", "replace").strip().partition(" ")
+            return LockHolder(int(pid), since) if pid.isdigit() else None
+        _unlock_fd(fd)
+        return None
+    finally:
+        os.close(fd)
+
+
+# A history reader tests the lock for microseconds; a few short retries tell that from a run holding it.
+_LOCK_TRIES = 5
+_LOCK_RETRY_SECONDS = 0.01
+
+
+def _take_lock(fd: int) -> bool:
+    for attempt in range(_LOCK_TRIES):
+        try:
+            _lock_fd(fd)
+            return True
+        except OSError:
+            if attempt + 1 < _LOCK_TRIES:
+                time.sleep(_LOCK_RETRY_SECONDS)
+    return False
 
 
 def _lock_fd(fd: int) -> None:

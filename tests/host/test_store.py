@@ -1,10 +1,14 @@
 import os
+import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
-from native_host.paths import data_dir, history_db_path
+from native_host.paths import data_dir, history_db_path, locks_dir
 from native_host.report import RunReport, SettingResult
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.store import RunLock, Store
@@ -36,10 +40,45 @@ def start(store: Store, platform: str = "pinterest", mode: str = "apply") -> int
     )
 
 
-def dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait(10)
-    return child.pid
+RUN_OWNER = """
+import sys, time
+from pathlib import Path
+from native_host.paths import locks_dir
+from native_host.store import RunLock, Store
+store = Store(Path(sys.argv[1]))
+lock = RunLock("pinterest", locks_dir(store.path.parent))
+assert lock.acquire()
+run_id = store.start_run(
+    platform="pinterest", mode="apply", settings=["a"], rules_version="v1", rules_source="shipped", engine_version="1"
+)
+print(run_id, flush=True)
+time.sleep(60)
+"""
+
+
+@contextmanager
+def run_in_another_process(store: Store) -> Iterator[tuple[subprocess.Popen, int]]:
+    """A process that holds the pinterest run lock and has recorded its run, as a host does; killed at the end."""
+    owner = subprocess.Popen([sys.executable, "-c", RUN_OWNER, str(store.path)], stdout=subprocess.PIPE, text=True)
+    try:
+        yield owner, int(owner.stdout.readline())
+    finally:
+        owner.kill()
+        owner.wait(10)
+        owner.stdout.close()
+
+
+def set_pid(store: Store, run_id: int, pid: int) -> None:
+    with sqlite3.connect(store.path) as connection:
+        connection.execute("UPDATE runs SET pid = ? WHERE id = ?", (pid, run_id))
+
+
+def backdate(store: Store, run_id: int) -> None:
+    """Make a run older by a minute (a process id comes back after a while, not in the second it died)."""
+    with sqlite3.connect(store.path) as connection:
+        started = connection.execute("SELECT started_at FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
+        earlier = datetime.strptime(started, "%Y-%m-%dT%H:%M:%SZ") - timedelta(minutes=1)
+        connection.execute("UPDATE runs SET started_at = ? WHERE id = ?", (f"{earlier:%Y-%m-%dT%H:%M:%SZ}", run_id))
 
 
 def test_data_dir_and_database_are_owner_only(tmp_path, monkeypatch) -> None:
@@ -53,9 +92,12 @@ def test_data_dir_and_database_are_owner_only(tmp_path, monkeypatch) -> None:
 
 def test_a_run_is_running_then_complete_with_its_results(tmp_path) -> None:
     store = Store(tmp_path / "h.sqlite3")
+    lock = RunLock("pinterest", locks_dir(tmp_path))
+    assert lock.acquire()
     run_id = start(store)
     assert store.run(run_id)["status"] == "running"
     store.finish_run(run_id, report())
+    lock.release()
     run = store.run(run_id)
     assert run["status"] == "done" and run["seconds"] == 3.21 and run["clicks"] == 1
     assert run["settings_requested"] == ["a"]
@@ -90,18 +132,56 @@ def test_status_keeps_the_last_known_state_of_each_setting(tmp_path) -> None:
     assert store.last_states("other") == {"platform": "other", "settings": {}, "last_run": None}
 
 
-def test_a_run_whose_process_died_reads_as_interrupted_and_is_marked_so_by_the_next_lock_holder(tmp_path) -> None:
+def test_a_run_is_running_while_its_process_holds_the_lock_and_interrupted_once_killed(tmp_path) -> None:
     store = Store(tmp_path / "h.sqlite3")
-    orphan = start(store)
-    live = start(store)
-    with sqlite3.connect(store.path) as connection:
-        connection.execute("UPDATE runs SET pid = ? WHERE id = ?", (dead_pid(), orphan))
-    assert store.run(orphan)["status"] == "interrupted"
-    assert store.run(live)["status"] == "running"
-    assert store.mark_interrupted("pinterest") == 1
+    with run_in_another_process(store) as (owner, run_id):
+        assert store.run(run_id)["status"] == "running"
+        assert store.runs()[0][0]["status"] == "running"  # `optout history` reads the same
+        assert store.mark_interrupted("pinterest") == 0, "a live run was swept by a process without the lock"
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(10)
+        run = store.run(run_id)
+    assert run["status"] == "interrupted" and "stopped before it finished" in run["message"]
+
+
+def test_a_killed_run_stays_interrupted_when_its_process_id_is_reused(tmp_path) -> None:
+    store = Store(tmp_path / "h.sqlite3")
+    with run_in_another_process(store) as (owner, run_id):
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(10)
+    # The process id now belongs to a live process: this test's own, and then the next run's owner.
+    backdate(store, run_id)
+    set_pid(store, run_id, os.getpid())
+    assert store.run(run_id)["status"] == "interrupted"
+    with run_in_another_process(store) as (next_owner, next_run):
+        set_pid(store, run_id, next_owner.pid)
+        assert store.run(run_id)["status"] == "interrupted"
+        assert store.run(next_run)["status"] == "running"
+
+
+def test_a_run_recorded_without_its_lock_is_not_running(tmp_path) -> None:
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = start(store)  # this process is alive, but holds no run lock for the run
+    assert store.run(run_id)["status"] == "interrupted"
+
+
+def test_the_lock_holder_sweeps_every_dead_run_even_one_with_its_own_process_id(tmp_path) -> None:
+    store = Store(tmp_path / "h.sqlite3")
+    orphans = [start(store), start(store)]
+    set_pid(store, orphans[1], os.getpid() + 1_000_000)  # a process id no process has
+    other_platform = start(store, platform="other")
+    lock = RunLock("pinterest", locks_dir(tmp_path))
+    assert lock.acquire()
+    try:
+        assert store.mark_interrupted("pinterest") == 2
+        mine = start(store)
+        assert store.run(mine)["status"] == "running"
+    finally:
+        lock.release()
+    assert store.run(mine)["status"] == "interrupted"  # its lock is gone: it cannot be running any more
     with sqlite3.connect(store.path) as connection:
         stored = dict(connection.execute("SELECT id, status FROM runs").fetchall())
-    assert stored == {orphan: "interrupted", live: "running"}
+    assert stored == {orphans[0]: "interrupted", orphans[1]: "interrupted", mine: "running", other_platform: "running"}
 
 
 def test_run_lock_is_exclusive_and_released(tmp_path) -> None:
