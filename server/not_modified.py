@@ -59,6 +59,7 @@ class NotModifiedFastPath:
             and environ.get("REQUEST_METHOD") == "GET"
             and environ.get("HTTP_IF_NONE_MATCH", "").strip() in answer[0]
             and not environ.get("CONTENT_LENGTH")
+            and not environ.get("HTTP_TRANSFER_ENCODING")
             and host_allowed(environ.get("HTTP_HOST", ""), self.allowed_hosts)
         ):
             headers = list(answer[1])

@@ -59,9 +59,14 @@ def _refuse_foreign_hosts() -> Response | None:
 
 
 def _refuse_large_requests() -> Response | None:
+    # Judged from the headers alone: the body is never read. A body of unknown length (chunked) is refused too,
+    # since the API takes none; under gunicorn nothing else would stop it.
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
-        return error_response(413, "request_entity_too_large", f"Requests are limited to {limit} bytes.")
+    too_long = request.content_length is not None and request.content_length > limit
+    if too_long or "Transfer-Encoding" in request.headers:
+        return error_response(
+            413, "request_entity_too_large", f"Requests are limited to {limit} bytes, with a Content-Length."
+        )
     return None
 
 

@@ -31,6 +31,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from native_host.rules_client import add_trusted_key
     from server import ConfigError, create_app
+    from server.limits import waitress_limits
 
     try:
         app = create_app()
@@ -52,5 +53,13 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Serving Optout rules on http://{shown}:{args.port}/ (Ctrl+C stops it).", file=sys.stderr, flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="optout", _quiet=True)
+    waitress.serve(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="optout",
+        _quiet=True,
+        **waitress_limits(app.config),
+    )
     return ExitCode.ALL_DONE
