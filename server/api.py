@@ -9,6 +9,7 @@ from server.errors import error_response
 from server.openapi import openapi_document
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+LIST_MAX_AGE = 60  # seconds a client may keep the platform list, the keys and the OpenAPI document
 
 
 @api.get("/platforms")
@@ -44,4 +45,4 @@ def openapi() -> Response:
 
 
 def _json(body: bytes) -> Response:
-    return Response(body, mimetype="application/json", headers={"Cache-Control": "public, max-age=60"})
+    return Response(body, mimetype="application/json", headers={"Cache-Control": f"public, max-age={LIST_MAX_AGE}"})
