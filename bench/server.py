@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/server.py [--seconds 8] [--clients 2] [--threads 4] [--worker-class gthread]
 
-Measures GET /api/v1/rules/pinterest (200, the signed bundle) and the same request with If-None-Match (304).
+Measures GET /api/v1/rules/pinterest (200, the signed bundle) and the same request with If-None-Match (304),
+then the same bundle from the files `optout publish` writes, served by a plain static server (Python's
+http.server, one process, no keep-alive: a floor, not what a CDN or nginx would do).
 The load comes from a separate process holding keep-alive connections, for a bounded time: `wrk` when it is
 installed (apt-get install wrk; it costs the shared CPUs least), else Python processes using http.client.
 """
@@ -53,18 +55,29 @@ def start_gunicorn(port: int, data_dir: str, worker_class: str, threads: int) ->
     return subprocess.Popen(command, cwd=REPO, env=environment, start_new_session=True)
 
 
-def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 20.0) -> None:
+def start_static_server(port: int, data_dir: str, site: str) -> subprocess.Popen:
+    """`optout publish` into `site`, then Python's plain static file server on it."""
+    environment = {**os.environ, "OPTOUT_DATA_DIR": data_dir}
+    optout = Path(sys.executable).with_name("optout")
+    subprocess.run([str(optout), "publish", site], cwd=REPO, env=environment, check=True, capture_output=True)
+    command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", site, str(port)]
+    return subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 20.0, path: str = "/healthz") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
+            raise SystemExit(f"the server exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.1)
-    raise SystemExit("gunicorn did not answer /healthz in time")
+    raise SystemExit(f"the server did not answer {path} in time")
 
 
 def client_process(port: int, headers: dict[str, str], expected: int, stop_at: float, threads: int, queue) -> None:
@@ -183,7 +196,8 @@ def main() -> int:
     args = parser.parse_args()
     use_wrk = args.load == "wrk" or (args.load == "auto" and shutil.which("wrk") is not None)
     connections = args.clients * args.threads
-    seconds = min(args.seconds, 20.0)  # bounded: two scenarios stay well under a minute
+    seconds = min(args.seconds, 20.0)  # bounded: three scenarios stay around a minute
+    load_average_before = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         server = start_gunicorn(port, data_dir, args.worker_class, args.server_threads)
@@ -200,17 +214,30 @@ def main() -> int:
                 load = f"Python http.client, {args.clients} processes x {args.threads} keep-alive connections"
                 ok = measure(port, {}, 200, seconds, args.clients, args.threads)
                 not_modified = measure(port, conditional, 304, seconds, args.clients, args.threads)
-            report = {
-                "server": f"gunicorn, 2 workers ({args.worker_class}, {args.server_threads} threads each), 127.0.0.1",
-                "load": load,
-                "cpus": os.cpu_count(),
-                "load_average_before": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-                "rules_200": ok,
-                "rules_304": not_modified,
-            }
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
+        static_port = free_port()
+        static = start_static_server(static_port, data_dir, str(Path(data_dir) / "site"))
+        try:
+            wait_until_up(static_port, static, path=PATH)
+            if use_wrk:
+                static_ok = measure_with_wrk(static_port, {}, seconds, connections)
+            else:
+                static_ok = measure(static_port, {}, 200, seconds, args.clients, args.threads)
+        finally:
+            os.killpg(static.pid, signal.SIGTERM)
+            static.wait(timeout=10)
+    report = {
+        "server": f"gunicorn, 2 workers ({args.worker_class}, {args.server_threads} threads each), 127.0.0.1",
+        "static_server": "the files of `optout publish`, served by python -m http.server (1 process), 127.0.0.1",
+        "load": load,
+        "cpus": os.cpu_count(),
+        "load_average_before": load_average_before,
+        "rules_200": ok,
+        "rules_304": not_modified,
+        "static_rules_200": static_ok,
+    }
     print(json.dumps(report, indent=2))
     return 0
 
