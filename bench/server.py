@@ -40,16 +40,14 @@ def free_port() -> int:
 
 def start_gunicorn(port: int, data_dir: str, worker_class: str, threads: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # The documented deployment (server/gunicorn.conf.py: 2 workers, --preload, the request limits), on a free port.
     command = [
         str(gunicorn),
-        "--workers", "2",
+        "-c", str(REPO / "server" / "gunicorn.conf.py"),
         "--worker-class", worker_class,
         "--threads", str(threads),
-        "--keep-alive", "5",
-        "--preload",  # build the app (and its key) once, then fork: both workers serve the same bundle and ETag
         "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning",
-        "server:create_app()",
     ]  # fmt: skip
     environment = {**os.environ, "OPTOUT_DATA_DIR": data_dir}
     return subprocess.Popen(command, cwd=REPO, env=environment, start_new_session=True)
