@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from server.api import LIST_MAX_AGE
-from server.bundles import Catalog, build_catalog
+from server.bundles import Catalog, LiveCatalog
 from server.config import load_config
 from server.keys import load_key_ring
 from server.openapi import openapi_document
@@ -55,7 +55,7 @@ def publish(directory: Path, overrides: dict[str, Any] | None = None) -> tuple[l
     Raises ConfigError or RulesError (naming the file) exactly when the service would refuse to start.
     """
     settings = load_config(overrides)
-    catalog = build_catalog(settings, load_key_ring(settings))
+    catalog = LiveCatalog(settings, load_key_ring(settings)).current()
     files = published_files(catalog, settings)
     write_site(directory, files)
     return files, catalog

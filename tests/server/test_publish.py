@@ -109,7 +109,8 @@ def test_the_rules_client_resolves_rules_from_a_plain_static_server(
     envelope["signature"] = envelope["signature"][::-1]  # a CDN copy changed on the way is still refused
     (site / "api/v1/rules/pinterest").write_text(json.dumps(envelope))
     tampered = resolve_rules("pinterest", url, data_dir=tmp_path / "client", trusted_keys={key_id(public): public})
-    assert tampered.refused is not None and tampered.source == "cache"
+    assert tampered.refused is not None and tampered.source != "service"
+    assert tampered.rules.version == resolved.rules.version  # the rules held since keep running
 
 
 def test_optout_publish_writes_the_site_and_drops_platforms_no_longer_published(
