@@ -9,13 +9,17 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from native_host.cli_arguments import positive_seconds
 from native_host.cookies import CookieError, check_cookies
+from native_host.error_words import in_plain_words
 from native_host.exit_codes import ExitCode, exit_code_for
 from native_host.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
 from native_host.report import ProgressEvent
 from native_host.report_table import render_table
 from native_host.rules import RulesError, RuleSet, load_rules_file
+from native_host.session_vault import LoginNeeded, cookies_for_run
 from native_host.site_map import SiteMapError, parse_site_map
+from native_host.statuses import RunStatus
 from native_host.store import Store
 
 
@@ -36,7 +40,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated setting ids, 'default' (the default opt-out) or 'all' (default: %(default)s)",
     )
     parser.add_argument(
-        "--cookies", metavar="FILE", help="your Pinterest cookies as chrome.cookies.getAll JSON ('-': stdin)"
+        "--cookies",
+        metavar="FILE",
+        help="your Pinterest cookies as chrome.cookies.getAll JSON ('-': stdin); "
+        "default: the login `optout login` kept",
     )
     parser.add_argument(
         "--site-map",
@@ -49,7 +56,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--platform", default="pinterest", help=argparse.SUPPRESS)
     parser.add_argument("--browser", metavar="PATH", help="the Chrome/Chromium/Edge to use")
     parser.add_argument("--headed", action="store_true", help="show the browser window")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="per page load")
+    parser.add_argument("--timeout", type=positive_seconds, default=20.0, metavar="SECONDS", help="per page load")
     parser.add_argument("--json", action="store_true", help="print the report as JSON (docs/report.md)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
@@ -57,17 +64,21 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def run_command(args: argparse.Namespace) -> int:
     try:
         rules, rules_source = resolve(args)
+        site_map = parse_site_map(args.site_map)
         request = RunRequest.parse(
             args.mode,
             rules,
             rules_source,
             selected_ids(rules, args.settings),
-            check_cookies(read_cookies(args.cookies)),  # malformed cookies are refused before anything starts
-            site_map=parse_site_map(args.site_map),
+            check_cookies(run_cookies(args.cookies, rules, site_map)),  # malformed cookies are refused here
+            site_map=site_map,
         )
     except (RulesError, CookieError, SiteMapError, UsageError) as error:
         print(f"optout: {error}", file=sys.stderr)
         return ExitCode.USAGE
+    except LoginNeeded as error:
+        print(f"optout: {error}", file=sys.stderr)
+        return ExitCode.LOGIN_REQUIRED
     recorded = RecordedRun(request, Store())
     try:
         recorded.begin()
@@ -79,7 +90,16 @@ def run_command(args: argparse.Namespace) -> int:
     )
     report, _ = recorded.finish(engine, _no_progress if args.quiet else print_progress, threading.Event())
     print(json.dumps(report.to_json(), indent=2) if args.json else render_table(report))
+    if args.cookies is None and report.status == RunStatus.LOGIN_REQUIRED:
+        print(f"optout: the saved {rules.name} login has ended. Run `optout login` to log in again.", file=sys.stderr)
     return exit_code_for(report.status)
+
+
+def run_cookies(path: str | None, rules: RuleSet, site_map: dict[str, str]) -> Any:
+    """The --cookies file, or else the login `optout login` kept (LoginNeeded when there is none)."""
+    if path is not None:
+        return read_cookies(path)
+    return cookies_for_run(rules.platform, rules.name, practice=bool(site_map))
 
 
 def _no_progress(event: ProgressEvent) -> None:
@@ -100,7 +120,7 @@ def resolve(args: argparse.Namespace) -> tuple[RuleSet, str]:
 
     resolved = resolve_rules(args.platform, args.rules_url)
     if args.rules_url and not args.quiet:
-        print(resolved.message, file=sys.stderr)
+        print(in_plain_words(resolved.message), file=sys.stderr)
     return resolved.rules, resolved.source
 
 
