@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from native_host.cli_arguments import port_number, positive_count
 from native_host.exit_codes import ExitCode
 from native_host.rules import RulesError
 
@@ -16,8 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     text = "Run the rules service that publishes signed rule bundles (on 127.0.0.1 unless told otherwise)."
     parser = subparsers.add_parser("serve", help=text, description=text)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=4, help="worker threads (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)"
+    )
+    parser.add_argument("--threads", type=positive_count, default=4, help="worker threads (default: %(default)s)")
     parser.add_argument(
         "--no-trust",
         action="store_true",
