@@ -166,3 +166,12 @@ def test_a_practice_login_is_never_sent_to_the_real_site(home):
     result = optout(home, "check", "--quiet")
     assert result.returncode == ExitCode.LOGIN_REQUIRED
     assert "practice site" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_a_screen_the_login_says_so_instead_of_a_browser_error(home):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        home.pop(name, None)
+    result = optout(home, "login", "--wait", "5")
+    assert result.returncode == ExitCode.FAILED
+    assert "could not open a browser window: this session has no screen" in result.stderr
+    assert "Traceback" not in result.stderr and "DISPLAY" not in result.stderr
