@@ -103,12 +103,20 @@ def log_in(
             )
             page = context.new_page()
             try:
-                page.goto(url, wait_until="domcontentloaded", timeout=options.timeout_seconds * 1000)
+                response = page.goto(url, wait_until="domcontentloaded", timeout=options.timeout_seconds * 1000)
             except PlaywrightError as error:
+                if page.is_closed():
+                    raise _closed(rules) from None
                 raise LoginFailed(
                     f"Could not open {rules.name}'s login page ({url}). Check your internet connection and try again.",
                     login_needed=False,
                 ) from error
+            if response is not None and response.status >= 500:
+                raise LoginFailed(
+                    f"{rules.name}'s login page did not load (its server answered with error {response.status}). "
+                    "Try again later.",
+                    login_needed=False,
+                )
             if say:
                 say(f"Log in to {rules.name} in the window that opened. Optout waits up to {_minutes(options)}.")
             if on_login_page:

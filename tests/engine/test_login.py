@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -175,3 +176,15 @@ def test_without_a_screen_the_login_says_so_instead_of_a_browser_error(home):
     assert result.returncode == ExitCode.FAILED
     assert "could not open a browser window: this session has no screen" in result.stderr
     assert "Traceback" not in result.stderr and "DISPLAY" not in result.stderr
+
+
+def test_a_login_page_that_does_not_load_is_said_in_words(home):
+    with socket.socket() as probe:  # a port nothing listens on: the site map's proxy answers 502
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = optout(
+        home, "login", "--headless", "--wait", "30", "--site-map", f"https://www.pinterest.com=http://127.0.0.1:{port}"
+    )
+    assert result.returncode == ExitCode.FAILED
+    assert "Pinterest's login page did not load (its server answered with error 502)" in result.stderr
+    assert "Traceback" not in result.stderr and "Errno" not in result.stderr
