@@ -15,8 +15,8 @@ A bundle that passes becomes the last good copy and raises that highest version,
 last good copy. When no bundle can be used the shipped rules run: they are trusted because they were installed.
 
 Trusted keys are the project's pinned keys (native_host/pinned_keys.json), plus keys the user added on
-purpose: `<data dir>/trusted_keys.json` (which `optout serve` writes for the key it creates) and the file named
-by $OPTOUT_TRUSTED_KEYS_FILE.
+purpose: `<data dir>/trusted_keys.json` (which `optout serve` writes for the key it creates). Nothing in the
+environment adds a key: an inherited variable must never change what the helper trusts.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ from native_host.site_map import is_loopback
 from native_host.version import ENGINE_VERSION, parse_version
 
 PINNED_KEYS_PATH = Path(__file__).resolve().parent / "pinned_keys.json"
-TRUSTED_KEYS_ENV = "OPTOUT_TRUSTED_KEYS_FILE"
 FETCH_TIMEOUT_SECONDS = 5.0
 # The envelope is base64 (4/3 of the bundle) plus a few short fields.
 MAX_ENVELOPE_BYTES = MAX_BUNDLE_BYTES * 2
@@ -92,9 +91,6 @@ def load_trusted_keys(data_dir: Path | None = None) -> dict[str, Ed25519PublicKe
     user_file = (data_dir or default_data_dir()) / TRUSTED_KEYS_FILENAME
     if user_file.exists():
         keys.update(load_public_keys(user_file))
-    extra = os.environ.get(TRUSTED_KEYS_ENV)
-    if extra:
-        keys.update(load_public_keys(Path(extra).expanduser()))
     return keys
 
 

@@ -208,10 +208,17 @@ def test_trusted_keys_are_the_pinned_ones_plus_the_users(
     assert path == data_dir / "trusted_keys.json"
     add_trusted_key(local, data_dir)  # twice: still one entry
     assert [entry["id"] for entry in json.loads(path.read_text())["keys"]] == [key_id(local)]
+    assert set(load_trusted_keys(data_dir)) == {*pinned, key_id(local)}
+
+
+def test_no_key_is_trusted_from_the_environment(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An inherited variable must not make the helper trust a stranger's key (as OPTOUT_TRUSTED_KEYS_FILE once did).
     extra = generate_private_key().public_key()
     save_public_keys([public_key_entry(extra)], tmp_path / "extra.json")
     monkeypatch.setenv("OPTOUT_TRUSTED_KEYS_FILE", str(tmp_path / "extra.json"))
-    assert set(load_trusted_keys(data_dir)) == {*pinned, key_id(local), key_id(extra)}
+    assert key_id(extra) not in load_trusted_keys(data_dir)
 
 
 def test_keys_trusted_by_optout_serve_verify_its_bundles(
