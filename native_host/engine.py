@@ -1,9 +1,11 @@
-"""The opt-out engine: the only code that touches a page.
+"""The opt-out engine: reads and changes settings through one page driver, deciding with decisions.py.
 
 `check` reads every selected setting; `apply` brings each one to its desired state: it changes only what
-differs, saves (pages that save on change, and pages with a Done/Save button), then reloads and reads again.
-A change counts as `changed` only once the reloaded page shows it. One browser per run; each page is loaded
-once, whatever the number of settings on it.
+differs, saves (pages that save on change, pages with a Save/Done button from the start or only after a change,
+pages that ask to confirm), then loads the page again and reads it. A change counts as `changed` only once the
+fresh page shows it. Nothing is read before the page has settled: its own data requests ended and its controls
+unchanged for `settle_seconds`. Nothing is read from, or clicked on, a page off the platform's origins.
+One browser per run; each page is loaded once, whatever the number of settings on it.
 """
 
 from __future__ import annotations
@@ -13,22 +15,25 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from native_host.browser import CHROMIUM_FLAGS, BrowserMissing, choose_browser, desktop_user_agent
+from native_host import decisions
+from native_host.browser import BrowserMissing
 from native_host.cookies import session_cookies
-from native_host.labels import Control, find_control, normalize
-from native_host.page_watch import NetworkWatch
+from native_host.decisions import SaveModel, SaveRecord, Scan, Settle, clip
+from native_host.labels import normalize
+from native_host.page_driver import MARKER, SCAN_CONTROLS, ClickFailed, PageDriver, launch
+from native_host.page_watch import ActionOutcome
 from native_host.report import ProgressEvent, RunReport, SettingResult
 from native_host.rules import RuleSet, Setting
-from native_host.site_map import SiteMapProxies
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.version import ENGINE_VERSION
 
-SCAN_CONTROLS = (Path(__file__).parent / "scan_controls.js").read_text(encoding="utf-8")
-MARKER = "data-optout-ref"
+__all__ = ["MARKER", "SCAN_CONTROLS", "RunOptions", "RunStopped", "apply", "check"]
+
 POLL_SECONDS = 0.025
+ACTION_LIMIT_SECONDS = 10.0  # the longest a save request may take before Optout stops waiting for it
+BODY_TEXT_LIMIT = 4000  # enough to spot a block page
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -39,9 +44,14 @@ class RunOptions:
     browser_path: str | None = None
     headed: bool = False
     timeout_seconds: float = 20.0  # for one page to load
-    render_seconds: float = 10.0  # for a loaded page to show its controls
-    settle_seconds: float = 1.0  # a page whose controls stopped changing this long is complete
+    render_seconds: float = 10.0  # for a loaded page to settle
+    # A page is read once its controls stayed unchanged this long (counted from their last change) and its own
+    # data requests ended `quiet_seconds` ago. Long waits for data are covered by watching those requests; the
+    # settle time only covers what a page does without a request (timers, a framework's batched rendering).
+    settle_seconds: float = 0.25
+    quiet_seconds: float = 0.1
     pause_seconds: float = 0.2  # between two clicks: human pace
+    save_wait_seconds: float = 0.5  # how long a page's first click may take to send its save request
 
 
 class RunStopped(Exception):
@@ -73,7 +83,7 @@ def apply(
     on_progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> RunReport:
-    """Bring each selected setting to its desired state, save, and verify after a reload."""
+    """Bring each selected setting to its desired state, save, and verify on a fresh load of the page."""
     return _run("apply", rules, cookies, settings, options, on_progress, cancel)
 
 
@@ -103,11 +113,11 @@ def _run(
     try:
         run.execute(browser_cookies)
         report.status = report.finish_status()
-        report.message = _summary(report)
+        report.message = decisions.summary(report.mode, report.counts())
     except RunStopped as stop:
-        report.status, report.message = stop.status, stop.message
+        report.status, report.message = stop.status, clip(stop.message, 1000)
     except BrowserMissing as error:
-        report.status, report.message = RunStatus.BROWSER_MISSING, str(error)
+        report.status, report.message = RunStatus.BROWSER_MISSING, clip(str(error), 1000)
     except Exception as error:  # noqa: BLE001 - any other failure becomes a report, never a crash
         report.status, report.message = _classify(error)
     report.seconds = time.monotonic() - started
@@ -123,15 +133,10 @@ def _classify(error: Exception) -> tuple[RunStatus, str]:
     if name == "TimeoutError":
         return RunStatus.TIMEOUT, "Pinterest took too long to answer. Check your connection and try again later."
     text = str(error)
+    first_line = clip(text.splitlines()[0] if text else name)
     if "Executable doesn't exist" in text or "Failed to launch" in text:
-        return RunStatus.BROWSER_MISSING, f"The browser could not start: {text.splitlines()[0]}"
-    return RunStatus.FAILED, f"Something went wrong: {text.splitlines()[0] if text else name}"
-
-
-def _summary(report: RunReport) -> str:
-    counts = report.counts()
-    parts = [f"{count} {status.replace('_', ' ')}" for status, count in sorted(counts.items())]
-    return f"{report.mode.capitalize()} finished: " + ", ".join(parts) + "."
+        return RunStatus.BROWSER_MISSING, f"The browser could not start: {first_line}"
+    return RunStatus.FAILED, f"Something went wrong: {first_line}"
 
 
 class _Run:
@@ -156,7 +161,8 @@ class _Run:
         self.pending = list(selected)
         self.results = {result.id: result for result in report.results}
         self.visited: set[str] = set()
-        self.save_words = {normalize(word) for word in rules.save_buttons}
+        self.opened: set[str] = set()  # sections opened on the current document, by normalized name
+        self.last_scan: Scan | None = None
 
     # -- progress -------------------------------------------------------------------------------------------
     def emit(self, step: str, message: str, setting: Setting | None = None, page: str | None = None) -> None:
@@ -190,44 +196,34 @@ class _Run:
 
     # -- the run --------------------------------------------------------------------------------------------
     def execute(self, cookies: list[dict[str, Any]]) -> None:
-        from playwright.sync_api import sync_playwright  # heavy: only when a run really starts
-
         self.emit("launching", "Starting a private browser window")
-        with SiteMapProxies(self.options.site_map) as proxies, sync_playwright() as playwright:
-            choice = choose_browser(self.options.browser_path, playwright.chromium.executable_path)
-            browser = playwright.chromium.launch(
-                executable_path=choice.executable_path,
-                headless=not self.options.headed,
-                args=[*CHROMIUM_FLAGS, *proxies.browser_args()],
-            )
-            self.report.browser_launches += 1
-            self.report.browser = choice.describe(browser.version)
-            try:
-                context = browser.new_context(
-                    locale="en-US",
-                    user_agent=desktop_user_agent(browser.version),
-                    ignore_https_errors=bool(self.options.site_map),
-                    viewport={"width": 1280, "height": 900},
-                )
-                context.add_cookies(cookies)
-                page = context.new_page()
-                page.set_default_timeout(self.options.timeout_seconds * 1000)
-                page.on("load", lambda _page: self._count_load())
-                self.watch = NetworkWatch(page)
-                self.visit_pages(page)
-            finally:
-                browser.close()
+        with launch(
+            self.options.site_map,
+            self.options.browser_path,
+            self.options.headed,
+            self.options.timeout_seconds,
+            cookies,
+            self._browser_started,
+            self._count_load,
+        ) as launched:
+            self.driver: PageDriver = launched.driver
+            self.visit_pages()
+
+    def _browser_started(self, description: str, sandbox: bool) -> None:
+        self.report.browser_launches += 1
+        self.report.browser = description
+        self.report.sandbox = sandbox
 
     def _count_load(self) -> None:
         self.report.page_loads += 1
 
-    def visit_pages(self, page: Any) -> None:
+    def visit_pages(self) -> None:
         for url in self.known_urls():
             if not self.pending:
                 return
             if url not in self.visited and any(url in setting.urls for setting in self.pending):
-                self.visit(page, url, [s for s in self.pending if url in s.urls])
-        self.follow_menu(page)
+                self.visit(url, [s for s in self.pending if url in s.urls])
+        self.follow_menu()
         for setting in self.pending:
             self.results[setting.id].status = SettingStatus.NOT_FOUND
             self.results[setting.id].message = (
@@ -240,66 +236,66 @@ class _Run:
     def known_urls(self) -> list[str]:
         return list(dict.fromkeys(url for setting in self.pending for url in setting.urls))
 
-    def follow_menu(self, page: Any) -> None:
+    def follow_menu(self) -> None:
         """Reach settings with no known address through the settings menu, by the links' names."""
         while any(setting.menu_links for setting in self.pending):
-            if not self.visited:
-                self.visit(page, self.rules.menu_page, [])
+            if self.last_scan is None:
+                self.visit(self.rules.menu_page, [])
                 continue
-            links = self.scan(page)["links"]
-            target = self.menu_target(links)
+            target = decisions.menu_target(self.pending, self.last_scan, self.rules, self.visited)
             if target is None:
                 return
             url, expected = target
-            self.visit(page, url, expected)
+            self.visit(url, expected)
 
-    def menu_target(self, links: list[dict[str, str]]) -> tuple[str, list[Setting]] | None:
-        for setting in self.pending:
-            for name in setting.menu_links:
-                for link in links:
-                    url = link["href"].split("#")[0]
-                    if (
-                        normalize(link["text"]) == normalize(name)
-                        and self.rules.allows(url)
-                        and url not in self.visited
-                    ):
-                        return url, [s for s in self.pending if name in s.menu_links]
-        return None
-
-    def visit(self, page: Any, url: str, expected: list[Setting]) -> None:
+    # -- reading a page --------------------------------------------------------------------------------------
+    def visit(self, url: str, expected: list[Setting]) -> None:
         self.check_cancel()
         if not self.rules.allows(url):
-            raise RunStopped(RunStatus.FAILED, f"Refused to open {url}: it is not on {self.rules.name}.")
+            raise RunStopped(RunStatus.FAILED, f"Refused to open {clip(url, 120)}: it is not on {self.rules.name}.")
         self.emit("loading", f"Opening {url}", page=url)
         self.visited.add(url)
-        response = page.goto(url, wait_until="load")
-        self.visited.add(page.url.split("#")[0])
-        self.check_gate(page, response)
-        scan = self.wait_for_controls(page, expected)
-        controls = [Control.from_scan(raw) for raw in scan["controls"]]
-        if scan["passwordVisible"] and not controls:
-            raise self.login_required()
-        self.emit("reading", f"Reading the settings on {page.url}", page=page.url)
-        to_change = self.read_settings(page.url, controls)
-        if to_change:
-            self.change(page, to_change, scan)
-
-    def check_gate(self, page: Any, response: Any) -> None:
-        """Stop at Pinterest's login page or its bot/rate-limit block."""
-        text = normalize(page.evaluate("() => document.body ? document.body.innerText.slice(0, 4000) : ''"))
-        if (response is not None and response.status == 429) or any(
-            normalize(words) in text for words in self.rules.blocked_texts
-        ):
+        scan = self.load(url)
+        if scan is None:
             raise RunStopped(
-                RunStatus.BLOCKED,
-                "Pinterest is blocking automated visits for now (its bot or rate-limit page). Try again later; "
-                "blocks last from minutes to a day.",
+                RunStatus.TIMEOUT,
+                f"{self.rules.name}'s page kept loading or changing for {self.options.render_seconds:g} seconds, "
+                "so Optout read nothing from it. Try again later.",
             )
-        path = page.url.split("://", 1)[-1].partition("/")[2]
-        if any(("/" + path).startswith(login) for login in self.rules.login_paths):
+        self.visited.add(scan.url.split("#")[0])
+        if scan.password_visible and not scan.controls:
             raise self.login_required()
-        if not self.rules.allows(page.url):
-            raise RunStopped(RunStatus.FAILED, f"Pinterest sent the browser to {page.url}, which is not Pinterest.")
+        scan = self.reveal(expected, scan)
+        self.emit("reading", f"Reading the settings on {scan.url}", page=scan.url)
+        to_change = self.read_settings(scan)
+        if to_change:
+            self.change(to_change, scan)
+
+    def load(self, url: str) -> Scan | None:
+        """Open `url`, stop at a login or block page, and return its settled scan (None: it never settled)."""
+        self.opened.clear()
+        status = self.driver.open(url)
+        self.guard(self.driver.location())
+        if status == 429:
+            raise self.blocked()
+        scan = self.settled_scan()
+        self.check_gate(scan.url if scan else self.driver.location())
+        self.last_scan = scan
+        return scan
+
+    def check_gate(self, url: str) -> None:
+        """Stop at Pinterest's login page or its bot/rate-limit block."""
+        if decisions.blocked(self.rules, None, self.driver.body_text(BODY_TEXT_LIMIT)):
+            raise self.blocked()
+        if decisions.login_path(self.rules, url):
+            raise self.login_required()
+
+    def blocked(self) -> RunStopped:
+        return RunStopped(
+            RunStatus.BLOCKED,
+            "Pinterest is blocking automated visits for now (its bot or rate-limit page). Try again later; "
+            "blocks last from minutes to a day.",
+        )
 
     def login_required(self) -> RunStopped:
         return RunStopped(
@@ -307,155 +303,191 @@ class _Run:
             f"You are not logged in. Log in to {self.rules.name} in this browser, then try again.",
         )
 
-    def scan(self, page: Any) -> dict[str, Any]:
-        return page.evaluate(SCAN_CONTROLS, MARKER)
+    def guard(self, url: str) -> None:
+        """Nothing is read from, or clicked on, a page that is not on the platform's origins."""
+        message = decisions.off_site_message(self.rules, url)
+        if message:
+            raise RunStopped(RunStatus.FAILED, message)
 
-    def wait_for_controls(self, page: Any, expected: list[Setting]) -> dict[str, Any]:
-        """Wait until the expected settings show, or the page's controls stop changing, or time runs out."""
+    def scan_now(self) -> Scan | None:
+        scan = self.driver.scan()
+        if scan is not None:
+            self.guard(scan.url)
+        return scan
+
+    def settled_scan(self) -> Scan | None:
+        """The page's scan once it has settled (decisions.Settle); None when it did not within render_seconds."""
+        settle = Settle(self.options.settle_seconds, self.options.quiet_seconds)
         deadline = time.monotonic() + self.options.render_seconds
-        last_shape, changed_at = None, time.monotonic()
         while True:
             self.check_cancel()
-            scan = self.scan(page)
-            controls = [Control.from_scan(raw) for raw in scan["controls"]]
-            if expected and all(find_control(s, controls, self.rules.settings).control for s in expected):
-                return scan
-            shape = [(raw["names"], raw["checked"], raw["disabled"]) for raw in scan["controls"]]
+            scan = self.scan_now()
             now = time.monotonic()
-            if shape != last_shape:
-                last_shape, changed_at = shape, now
-            elif controls and now - changed_at >= self.options.settle_seconds and self.watch.idle():
+            signature = scan.signature() + tuple(scan.openers) if scan is not None else None
+            if scan is not None and settle.observe(signature, now, self.driver.network_quiet_for()):
                 return scan
+            if scan is None:
+                settle.observe(None, now, 0.0)
             if now >= deadline:
-                return scan
-            page.wait_for_timeout(POLL_SECONDS * 1000)
+                return None
+            self.driver.wait(POLL_SECONDS)
 
-    def read_settings(self, url: str, controls: list[Control]) -> list[tuple[Setting, str]]:
+    def reveal(self, settings: list[Setting], scan: Scan) -> Scan:
+        """Open the collapsed sections or tabs named as the settings' sections; opening writes nothing."""
+        while True:
+            hidden = [s for s in settings if decisions.find(s, scan, self.rules).control is None]
+            opener = next((o for s in hidden if (o := decisions.opener_for(s, scan, self.opened))), None)
+            if opener is None:
+                return scan
+            self.opened.add(normalize(opener.text))
+            self.guard(self.driver.location())
+            try:
+                self.driver.click_opener(opener)
+            except ClickFailed:
+                continue
+            settled = self.settled_scan()
+            if settled is None:
+                return scan
+            scan = settled
+
+    def read_settings(self, scan: Scan) -> list[Setting]:
         """Record what each pending setting found here; return those apply must change."""
         to_change = []
         for setting in list(self.pending):
             started = time.monotonic()
-            match = find_control(setting, controls, self.rules.settings)
+            match = decisions.find(setting, scan, self.rules)
             if match.control is None:
                 continue
             self.pending.remove(setting)
             result = self.results[setting.id]
-            result.page, result.wording = url, match.wording
-            control = match.control
-            if match.ambiguous:
-                names = "; ".join(c.describe() for c in [control, *match.rivals])
-                self.finish(
-                    setting,
-                    SettingStatus.AMBIGUOUS,
-                    f"Several controls look like this setting ({names}); none touched.",
-                    started,
-                )
-                continue
-            if control.checked is None:
-                self.finish(setting, SettingStatus.AMBIGUOUS, "Its on/off state cannot be read; not touched.", started)
-                continue
-            result.before = control.checked
-            if control.checked == setting.desired:
-                result.after, result.verified = control.checked, True
-                locked = " Pinterest has locked it." if control.disabled else ""
-                self.finish(setting, SettingStatus.ALREADY_OK, f"Already {_word(setting.desired)}.{locked}", started)
-            elif control.disabled:
-                result.after = control.checked
-                self.finish(
-                    setting,
-                    SettingStatus.LOCKED,
-                    f"Pinterest does not let this account change it (it is {_word(control.checked)} and locked).",
-                    started,
-                )
-            elif self.mode == "check":
-                result.after = control.checked
-                self.finish(
-                    setting,
-                    SettingStatus.WOULD_CHANGE,
-                    f"It is {_word(control.checked)}; you chose {_word(setting.desired)}.",
-                    started,
-                )
+            result.page, result.wording = clip(scan.url, decisions.MAX_URL), match.wording
+            reading = decisions.read_setting(setting, match, self.mode)
+            result.before, result.after, result.verified = reading.before, reading.after, reading.verified
+            if reading.status is None:
+                to_change.append(setting)
             else:
-                to_change.append((setting, match.wording or ""))
+                self.finish(setting, reading.status, reading.message, started)
         return to_change
 
-    def change(self, page: Any, to_change: list[tuple[Setting, str]], scan: dict[str, Any]) -> None:
+    # -- changing and saving ---------------------------------------------------------------------------------
+    def change(self, to_change: list[Setting], scan: Scan) -> None:
         started = time.monotonic()
-        saves_on_change = self.save_button(scan) is None
-        failures: dict[str, str] = {}
-        for index, (setting, _wording) in enumerate(to_change):
+        url = scan.url
+        model = SaveModel.UNKNOWN
+        records = {setting.id: SaveRecord() for setting in to_change}
+        for index, setting in enumerate(to_change):
             self.check_cancel()
             if index and self.options.pause_seconds:
-                page.wait_for_timeout(self.options.pause_seconds * 1000)
-            self.emit("changing", f"Turning {_word(setting.desired)} '{setting.labels[0]}'", setting, page.url)
-            problem = self.click(page, setting, saves_on_change)
-            if problem:
-                failures[setting.id] = problem
-        if not saves_on_change:
-            self.emit("saving", "Saving your choices", page=page.url)
-            problem = self.press_save(page)
-            if problem:
-                failures.update({setting.id: problem for setting, _ in to_change})
-        self.verify(page, to_change, failures, started)
+                self.driver.wait(self.options.pause_seconds)
+            self.emit("changing", f"Turning {decisions.word(setting.desired)} '{setting.labels[0]}'", setting, url)
+            model = self.toggle(setting, model, records[setting.id])
+        unsaved = [s for s in to_change if not records[s.id].writes and not records[s.id].problem]
+        if unsaved:
+            self.press_save([records[s.id] for s in unsaved])
+        self.verify(url, to_change, records, started)
 
-    def click(self, page: Any, setting: Setting, saves_on_change: bool) -> str | None:
-        """Click the setting's control (found afresh); return a problem, if Pinterest reported one."""
-        controls = [Control.from_scan(raw) for raw in self.scan(page)["controls"]]
-        match = find_control(setting, controls, self.rules.settings)
-        if match.control is None or match.ambiguous or match.control.disabled:
-            return "The control changed while Optout was working; nothing was clicked."
-        control = match.control
-        selector = f'[{MARKER}="{control.ref}"]' if control.click == "control" else f'[{MARKER}-label="{control.ref}"]'
-        self.watch.start()
-        page.locator(selector).click()
+    def toggle(self, setting: Setting, model: SaveModel, record: SaveRecord) -> SaveModel:
+        """Click the setting's control (found afresh), confirm when the page asks; return the page's save model."""
+        scan = self.scan_now()
+        scan = self.reveal([setting], scan) if scan is not None else None
+        match = decisions.find(setting, scan, self.rules) if scan is not None else None
+        if match is None or match.control is None or match.ambiguous or match.control.disabled:
+            record.problem = "the control changed while Optout was working; nothing was clicked."
+            return model
+        self.guard(self.driver.location())
+        self.driver.begin_action()
+        try:
+            self.driver.click_control(match.control)
+        except ClickFailed as error:
+            record.problem = str(error)
+            return model
         self.report.clicks += 1
-        if saves_on_change:
-            self.watch.wait_for_saves(page)
-        return self.watch.problem()
+        record.add(self.wait_for_action(expect_write=model != SaveModel.SAVE_BUTTON, watch_page=True))
+        self.confirm_if_asked(record)
+        if model == SaveModel.UNKNOWN:
+            after = self.scan_now()
+            model = decisions.save_model_after_click(record.writes, after, self.rules.save_buttons)
+        return model
 
-    def save_button(self, scan: dict[str, Any]) -> dict[str, Any] | None:
-        buttons = [b for b in scan["buttons"] if normalize(b["text"]) in self.save_words]
-        return buttons[0] if len(buttons) == 1 else None
-
-    def press_save(self, page: Any) -> str | None:
-        button = self.save_button(self.scan(page))
-        if button is None or button["disabled"]:
-            return "The Done/Save button could not be pressed."
-        self.watch.start()
-        page.locator(f'[{MARKER}-button="{button["ref"]}"]').click()
+    def confirm_if_asked(self, record: SaveRecord) -> None:
+        scan = self.scan_now()
+        if scan is None or not scan.dialog_open:
+            return
+        button = decisions.button_named(scan, self.rules.confirm_buttons, in_dialog=True)
+        if button is None:
+            return
+        self.guard(self.driver.location())
+        self.driver.begin_action()
+        try:
+            self.driver.click_button(button)
+        except ClickFailed as error:
+            record.problem = str(error)
+            return
         self.report.clicks += 1
-        self.watch.wait_for_saves(page)
-        page.wait_for_load_state("load")
-        return self.watch.problem()
+        record.add(self.wait_for_action(expect_write=True, watch_page=False))
 
-    def verify(self, page: Any, changed: list[tuple[Setting, str]], failures: dict[str, str], started: float) -> None:
-        """Reload and read again: only what the fresh page shows counts."""
+    def press_save(self, records: list[SaveRecord]) -> None:
+        """Press the page's Save/Done button for the changes that sent nothing; none there: they stay unsaved."""
+        scan = self.scan_now()
+        button = decisions.button_named(scan, self.rules.save_buttons, in_dialog=False) if scan else None
+        if button is None:
+            return
+        self.emit("saving", "Saving your choices", page=scan.url if scan else None)
+        self.guard(self.driver.location())
+        self.driver.begin_action()
+        try:
+            self.driver.click_button(button)
+        except ClickFailed as error:
+            for record in records:
+                record.problem = str(error)
+            return
+        self.report.clicks += 1
+        outcome = self.wait_for_action(expect_write=True, watch_page=False)
+        self.driver.wait_for_load()
+        for record in records:
+            record.save_pressed = True
+            record.add(outcome)
+
+    def wait_for_action(self, expect_write: bool, watch_page: bool) -> ActionOutcome:
+        """Wait until the writes an action set off are answered. With no write yet, wait `save_wait_seconds` for
+        one when one is expected, or until the page shows another way to save (a dialog, a Save button)."""
+        started = time.monotonic()
+        last_look = started
+        while True:
+            outcome = self.driver.action()
+            now = time.monotonic()
+            if now - started >= ACTION_LIMIT_SECONDS:
+                return outcome
+            if outcome.writes and not outcome.pending:
+                return outcome
+            if not outcome.writes:
+                if not expect_write or now - started >= self.options.save_wait_seconds:
+                    return outcome
+                if watch_page and now - last_look >= 0.1:
+                    last_look = now
+                    scan = self.scan_now()
+                    if scan is not None and (
+                        scan.dialog_open or decisions.button_named(scan, self.rules.save_buttons, in_dialog=False)
+                    ):
+                        return outcome
+            self.driver.wait(0.01)
+
+    # -- verifying -------------------------------------------------------------------------------------------
+    def verify(self, url: str, changed: list[Setting], records: dict[str, SaveRecord], started: float) -> None:
+        """Load the page afresh and read again: only what the fresh page shows counts."""
         self.check_cancel()
-        self.emit("verifying", "Reloading the page to check that Pinterest kept your choices", page=page.url)
-        response = page.reload(wait_until="load")
-        self.check_gate(page, response)
-        settings = [setting for setting, _ in changed]
-        scan = self.wait_for_controls(page, settings)
-        controls = [Control.from_scan(raw) for raw in scan["controls"]]
-        for setting in settings:
+        self.emit("verifying", "Loading the page again to check that Pinterest kept your choices", page=url)
+        scan = self.load(url)
+        if scan is not None:
+            scan = self.reveal(changed, scan)
+        for setting in changed:
             result = self.results[setting.id]
-            match = find_control(setting, controls, self.rules.settings)
-            result.after = match.control.checked if match.control and not match.ambiguous else None
-            if result.after == setting.desired:
-                result.verified = True
-                self.finish(setting, SettingStatus.CHANGED, f"Turned {_word(setting.desired)} and checked.", started)
-            elif setting.id in failures:
-                self.finish(
-                    setting, SettingStatus.SAVE_FAILED, f"Pinterest did not save it: {failures[setting.id]}", started
-                )
+            if scan is None:
+                status, message, verified = decisions.unsettled_verdict()
+                result.after = None
             else:
-                self.finish(
-                    setting,
-                    SettingStatus.VERIFY_FAILED,
-                    "Pinterest accepted the change but the page still shows the old state after a reload.",
-                    started,
-                )
-
-
-def _word(state: bool | None) -> str:
-    return {True: "on", False: "off", None: "unknown"}[state]
+                match = decisions.find(setting, scan, self.rules)
+                result.after = match.control.checked if match.control and not match.ambiguous else None
+                status, message, verified = decisions.verdict(setting, result.after, records[setting.id])
+            result.verified = verified
+            self.finish(setting, status, message, started)

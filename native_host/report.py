@@ -54,6 +54,7 @@ class RunReport:
     browser_launches: int = 0
     clicks: int = 0
     practice: bool = False  # True when a site map served the platform from local servers: not the real site
+    sandbox: bool = True  # False only when Chromium had to run with --no-sandbox (as root)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +72,7 @@ class RunReport:
             "browser_launches": self.browser_launches,
             "clicks": self.clicks,
             "practice": self.practice,
+            "sandbox": self.sandbox,
             "results": [result.to_json() for result in self.results],
         }
 

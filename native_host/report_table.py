@@ -14,11 +14,16 @@ MARKS = {
     SettingStatus.LOCKED: "locked by Pinterest",
     SettingStatus.SAVE_FAILED: "save failed",
     SettingStatus.VERIFY_FAILED: "did not stick",
+    SettingStatus.NOT_SAVED: "not saved",
     SettingStatus.SKIPPED: "not reached",
 }
 
 
 PRACTICE_NOTE = "Practice run: a server on this computer stood in for the site; your real account was not touched."
+NO_SANDBOX_NOTE = (
+    "Chromium ran without its sandbox, because Optout runs as the root user. "
+    "Run Optout as an ordinary user to keep the browser sandboxed."
+)
 
 
 def state_word(state: bool | None) -> str:
@@ -54,6 +59,8 @@ def render_table(report: RunReport) -> str:
         lines += ["", *notes]
     if report.message:
         lines += ["", report.message]
+    if report.browser_launches and not report.sandbox:
+        lines += ["", NO_SANDBOX_NOTE]
     return "\n".join(lines)
 
 

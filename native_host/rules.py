@@ -58,6 +58,7 @@ class RuleSet:
     settings: tuple[Setting, ...]
     issued: str | None = None  # when a signer stamped these rules (ISO 8601, UTC); None for a rules file
     expires: str | None = None  # after this a signed bundle of these rules is refused; None for a rules file
+    confirm_buttons: tuple[str, ...] = ()  # the confirming button of a dialog a page shows after a change
 
     def allows(self, url: str) -> bool:
         """True when `url` is on one of this platform's origins (scheme, host and port all equal)."""
@@ -132,6 +133,7 @@ def parse_rules(raw: bytes | str | dict[str, Any], source: str = "rules") -> Rul
         login_paths=tuple(document["login_paths"]),
         blocked_texts=tuple(document["blocked_texts"]),
         save_buttons=tuple(document["save_buttons"]),
+        confirm_buttons=tuple(document.get("confirm_buttons", ())),
         settings=settings,
         issued=document.get("issued"),
         expires=document.get("expires"),

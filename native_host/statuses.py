@@ -17,8 +17,8 @@ class SettingStatus(StrEnum):
     AMBIGUOUS = "ambiguous"  # more than one control matches equally well; nothing touched
     LOCKED = "locked"  # the control is disabled (for example a minor's account)
     SAVE_FAILED = "save_failed"  # Pinterest refused the change
-    VERIFY_FAILED = "verify_failed"  # saved, but the reload shows the old state
-    NOT_SAVED = "not_saved"  # the change sent no save request and found no way to save: nothing was saved
+    VERIFY_FAILED = "verify_failed"  # a save was sent or pressed, but the reload shows the old state
+    NOT_SAVED = "not_saved"  # changed on the page, but no save request went out and there was no way to save
     SKIPPED = "skipped"  # the run stopped before reaching this setting
 
 

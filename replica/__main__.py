@@ -8,7 +8,16 @@ import sys
 import threading
 from pathlib import Path
 
-from replica.config import FAULTS, GESTALT_SAVES, PRIVACY_PATHS, VARIANTS, ConfigError, ReplicaConfig
+from replica.config import (
+    FAULTS,
+    GESTALT_SAVES,
+    PRIVACY_PATHS,
+    SAVE_MODELS,
+    SECTION_STYLES,
+    VARIANTS,
+    ConfigError,
+    ReplicaConfig,
+)
 from replica.server import serve
 
 
@@ -24,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--drop-key", action="append", default=[], help="with --fault drop_changes: only these keys")
     parser.add_argument("--blocked-status", type=int, default=429)
     parser.add_argument("--save-label", default="", help="the save button's text (default: Done, legacy: Save)")
+    parser.add_argument("--late-seconds", type=float, default=1.0, help="with --fault late_states")
+    parser.add_argument("--late-draw-seconds", type=float, default=0.0, help="with --fault late_states")
+    parser.add_argument("--leave-to", default="", help="with --fault leaves_site: the origin the page moves to")
+    parser.add_argument("--leave-seconds", type=float, default=0.3, help="with --fault leaves_site")
+    parser.add_argument("--save-model", choices=sorted(SAVE_MODELS), default="")
+    parser.add_argument("--section-style", choices=sorted(SECTION_STYLES), default="heading")
     parser.add_argument("--seed", type=int, default=None, help="fixes the generated ids and class names")
     parser.add_argument(
         "--gestalt-delay",
@@ -49,6 +64,12 @@ def config_from_args(args: argparse.Namespace) -> ReplicaConfig:
         seed=args.seed,
         gestalt_delay=args.gestalt_delay,
         gestalt_save=args.gestalt_save,
+        late_seconds=args.late_seconds,
+        late_draw_seconds=args.late_draw_seconds,
+        leave_to=args.leave_to,
+        leave_seconds=args.leave_seconds,
+        save_model=args.save_model,
+        section_style=args.section_style,
     )
 
 

@@ -172,6 +172,10 @@ def read_settings() -> BaseResponse:
     page = pages.build_page(page_name, config())
     values = store().values_for(session)
     names = store().names
+    if request.args.get("part") == "values":
+        # late_states: the page asks for the states on their own, after drawing its placeholders.
+        time.sleep(config().late_seconds)
+        return _resource_ok({"values": {names.element_id(c.key): values[c.key] for c in page.controls()}})
     sections = [
         {
             "heading": section.heading,
@@ -262,6 +266,14 @@ def _chrome() -> dict[str, Any]:
         "save_label": cfg.save_button,
         "read_path": READ_PATH,
         "save_path": SAVE_PATH,
+        "behaviour": {
+            "saveModel": cfg.save_model,
+            "sectionStyle": cfg.section_style,
+            "lateStates": cfg.has("late_states"),
+            "lateDrawSeconds": cfg.late_draw_seconds,
+            "leaveTo": cfg.leave_to if cfg.has("leaves_site") else "",
+            "leaveSeconds": cfg.leave_seconds,
+        },
     }
 
 

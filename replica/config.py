@@ -24,6 +24,23 @@ FAULTS: dict[str, str] = {
     "uk_minor": "a UK minor: the ad and AI training settings are absent",
     "blocked": "every page is Pinterest's bot block",
     "not_rolled_out": "Canvas training is not rolled out to this account: absent",
+    "late_states": "every control is drawn off first; the real states follow from a second request (late_seconds)",
+    "leaves_site": "a settings page moves itself to leave_to after leave_seconds",
+}
+
+SAVE_MODELS: dict[str, str] = {
+    "": "the variant's own: instant saves, a Done button from the start, or the legacy form",
+    "bar": "nothing is saved on change; a Save bar appears only after the first change",
+    "confirm": "each change asks for confirmation in a dialog first; saved once confirmed",
+}
+
+SECTION_STYLES: dict[str, str] = {
+    "heading": "each section under an h2 heading",
+    "fieldset": "each section in a fieldset with a legend",
+    "group": 'each section in a role="group" named by aria-labelledby (its title is no heading)',
+    "accordion": "each section collapsed behind a button with aria-expanded; opened by a click",
+    "disclosure": "each section in a closed <details> element, opened by its <summary>",
+    "tab": "each section in a tab panel; only the first tab is shown",
 }
 
 PRIVACY_PATHS = ("/settings/privacy", "/settings/privacy-and-data")
@@ -47,6 +64,12 @@ class ReplicaConfig:
     seed: int | None = None
     gestalt_delay: float = 0.5
     gestalt_save: str = GESTALT_SAVES[0]
+    late_seconds: float = 1.0
+    late_draw_seconds: float = 0.0
+    leave_to: str = ""
+    leave_seconds: float = 0.3
+    save_model: str = ""
+    section_style: str = "heading"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "faults", frozenset(self.faults))
@@ -68,12 +91,21 @@ class ReplicaConfig:
             raise ConfigError("alias_status must be a redirect status (301, 302, 307 or 308).")
         if self.blocked_status not in (403, 429):
             raise ConfigError("blocked_status must be 403 or 429.")
-        if self.slow_seconds < 0:
-            raise ConfigError("slow_seconds cannot be negative.")
         if self.gestalt_delay < 0:
             raise ConfigError("gestalt_delay cannot be negative.")
         if self.gestalt_save not in GESTALT_SAVES:
             raise ConfigError(f"gestalt_save must be one of {', '.join(GESTALT_SAVES)}.")
+        if min(self.slow_seconds, self.late_seconds, self.late_draw_seconds, self.leave_seconds) < 0:
+            raise ConfigError("slow_seconds, late_seconds, late_draw_seconds and leave_seconds cannot be negative.")
+        if self.save_model not in SAVE_MODELS:
+            raise ConfigError(f"Unknown save_model '{self.save_model}'. Save models: {', '.join(SAVE_MODELS)}.")
+        if self.section_style not in SECTION_STYLES:
+            raise ConfigError(f"Unknown section_style '{self.section_style}'. Styles: {', '.join(SECTION_STYLES)}.")
+        scripted = (self.save_model, self.section_style, self.has("late_states")) != ("", "heading", False)
+        if self.variant in ("legacy", "gestalt") and scripted:
+            raise ConfigError("save_model, section_style and late_states need a variant drawn by the page script.")
+        if self.has("leaves_site") and not self.leave_to.startswith(("http://", "https://")):
+            raise ConfigError("leaves_site needs leave_to, the http(s) origin the page moves itself to.")
 
     @classmethod
     def from_value(cls, value: ReplicaConfig | Mapping[str, Any] | None) -> ReplicaConfig:

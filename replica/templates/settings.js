@@ -3,6 +3,7 @@
   var cls = {{ cls | tojson }};
   var props = JSON.parse(document.getElementById("__PWS_INITIAL_PROPS__").textContent);
   var root = document.getElementById("__app");
+  var behaviour = props.behaviour || {};
   var toastTimer = null;
 
   function el(tag, className, text) {
@@ -63,7 +64,7 @@
     row.appendChild(box);
     var control = {field: item.field, saved: item.value, disabled: item.disabled,
       get: function () { return input.checked; }, set: function (v) { input.checked = v; }};
-    input.addEventListener("change", function () { instantSave(control); });
+    input.addEventListener("change", function () { changed(control); });
     return {row: row, control: control};
   }
 
@@ -91,7 +92,7 @@
     set(item.value);
     var control = {field: item.field, saved: item.value, disabled: item.disabled,
       get: function () { return button.getAttribute("aria-checked") === "true"; }, set: set};
-    button.addEventListener("click", function () { set(!control.get()); instantSave(control); });
+    button.addEventListener("click", function () { set(!control.get()); changed(control); });
     return {row: row, control: control};
   }
 
@@ -122,7 +123,72 @@
     row.appendChild(text);
     var control = {field: item.field, saved: item.value, disabled: item.disabled,
       get: function () { return input.checked; }, set: function (v) { input.checked = v; }};
+    input.addEventListener("change", function () { changed(control); });
     return {row: row, control: control};
+  }
+
+  // What a change does: saved at once, saved once confirmed, or held until the Save bar is pressed.
+  function changed(control) {
+    if (behaviour.saveModel === "bar") showBar();
+    else if (behaviour.saveModel === "confirm") confirmChange(control);
+    else if (props.mode !== "checkbox") instantSave(control);
+  }
+
+  function confirmChange(control) {
+    var value = control.get();
+    var overlay = el("div");
+    overlay.style.cssText = "position:fixed;inset:0;background:rgba(0,0,0,.4);z-index:5;display:flex;" +
+      "align-items:center;justify-content:center";
+    var dialog = el("div", cls.card);
+    dialog.style.cssText = "background:#fff;margin:0";
+    dialog.setAttribute("role", "dialog");
+    dialog.setAttribute("aria-modal", "true");
+    var heading = el("h2", cls.sectionTitle, value ? "Turn this setting on?" : "Turn this setting off?");
+    heading.id = uid();
+    dialog.setAttribute("aria-labelledby", heading.id);
+    dialog.appendChild(heading);
+    dialog.appendChild(el("p", cls.intro, "You can change this at any time in your settings."));
+    var cancel = el("button", cls.button, "Cancel");
+    var confirm = el("button", cls.button + " " + cls.buttonPrimary, value ? "Turn on" : "Turn off");
+    cancel.type = confirm.type = "button";
+    cancel.addEventListener("click", function () { overlay.remove(); control.set(control.saved); });
+    confirm.addEventListener("click", function () {
+      overlay.remove();
+      if (props.mode !== "checkbox") instantSave(control);
+    });
+    dialog.appendChild(cancel);
+    dialog.appendChild(confirm);
+    overlay.appendChild(dialog);
+    document.body.appendChild(overlay);
+  }
+
+  var bar = null;
+
+  function makeBar() {
+    var box = el("div", cls.bar);
+    var reset = el("button", cls.button, behaviour.saveModel === "bar" ? "Cancel" : "Reset");
+    reset.type = "button";
+    reset.addEventListener("click", function () {
+      controls.forEach(function (c) { c.set(c.saved); });
+      if (behaviour.saveModel === "bar") hideBar();
+    });
+    var done = el("button", cls.button + " " + cls.buttonPrimary, props.saveLabel);
+    done.type = "button";
+    done.addEventListener("click", doneSave);
+    box.appendChild(reset);
+    box.appendChild(done);
+    return box;
+  }
+
+  function showBar() {
+    if (bar) return;
+    bar = makeBar();
+    root.appendChild(bar);
+  }
+
+  function hideBar() {
+    if (bar) bar.remove();
+    bar = null;
   }
 
   function instantSave(control) {
@@ -142,6 +208,7 @@
     controls.forEach(function (c) { if (!c.disabled) options[c.field] = c.get(); });
     save(options).then(function () {
       controls.forEach(function (c) { c.saved = c.get(); });
+      if (behaviour.saveModel === "bar") hideBar();
       toast("Saved", false);
     }).catch(function () {
       controls.forEach(function (c) { c.set(c.saved); });
@@ -149,34 +216,122 @@
     });
   }
 
+  var nextId = 0;
+  function uid() { nextId += 1; return "s" + Math.random().toString(36).slice(2, 8) + nextId; }
+
+  // A section's box in the configured style; returns where its rows go.
+  function sectionBox(section, index, tabs) {
+    var style = behaviour.sectionStyle || "heading";
+    if (!section.heading) style = "heading";
+    var box, body;
+    if (style === "fieldset") {
+      box = el("fieldset", cls.section);
+      box.style.cssText = "border:0;padding:0;margin:0 0 32px";
+      box.appendChild(el("legend", cls.sectionTitle, section.heading));
+      body = box;
+    } else if (style === "group") {
+      box = el("div", cls.section);
+      box.setAttribute("role", "group");
+      var name = el("div", cls.sectionTitle, section.heading);
+      name.id = uid();
+      box.setAttribute("aria-labelledby", name.id);
+      box.appendChild(name);
+      body = box;
+    } else if (style === "accordion") {
+      box = el("div", cls.section);
+      var opener = el("button", cls.button, section.heading);
+      opener.type = "button";
+      opener.id = uid();
+      body = el("div");
+      body.id = uid();
+      body.hidden = true;
+      body.setAttribute("role", "region");
+      body.setAttribute("aria-labelledby", opener.id);
+      opener.setAttribute("aria-expanded", "false");
+      opener.setAttribute("aria-controls", body.id);
+      opener.addEventListener("click", function () {
+        body.hidden = !body.hidden;
+        opener.setAttribute("aria-expanded", body.hidden ? "false" : "true");
+      });
+      box.appendChild(opener);
+      box.appendChild(body);
+    } else if (style === "disclosure") {
+      box = el("details", cls.section);
+      box.appendChild(el("summary", cls.sectionTitle, section.heading));
+      body = box;
+    } else if (style === "tab") {
+      var tab = el("button", cls.navLink, section.heading);
+      tab.type = "button";
+      tab.id = uid();
+      tab.setAttribute("role", "tab");
+      box = el("div", cls.section);
+      box.id = uid();
+      box.setAttribute("role", "tabpanel");
+      box.setAttribute("aria-labelledby", tab.id);
+      tab.setAttribute("aria-controls", box.id);
+      tabs.list.appendChild(tab);
+      tabs.items.push({tab: tab, panel: box});
+      tab.addEventListener("click", function () {
+        tabs.items.forEach(function (entry) {
+          entry.panel.hidden = entry.tab !== tab;
+          entry.tab.setAttribute("aria-selected", entry.tab === tab ? "true" : "false");
+        });
+      });
+      box.hidden = index !== 0;
+      tab.setAttribute("aria-selected", index === 0 ? "true" : "false");
+      body = box;
+    } else {
+      box = el("section", cls.section);
+      box.appendChild(el("h2", cls.sectionTitle, section.heading));
+      body = box;
+    }
+    if (section.intro) body.appendChild(el("p", cls.intro, section.intro));
+    return {box: box, body: body};
+  }
+
   function render(data) {
     root.textContent = "";
     root.appendChild(el("h1", cls.pageTitle, props.title));
     if (data.intro) root.appendChild(el("p", cls.intro, data.intro));
     var build = props.mode === "checkbox" ? checkboxRow : props.mode === "aria" ? ariaRow : switchRow;
-    data.sections.forEach(function (section) {
-      var box = el("section", cls.section);
-      if (section.heading) box.appendChild(el("h2", cls.sectionTitle, section.heading));
-      if (section.intro) box.appendChild(el("p", cls.intro, section.intro));
+    var tabs = {list: el("div"), items: []};
+    tabs.list.setAttribute("role", "tablist");
+    if (behaviour.sectionStyle === "tab") root.appendChild(tabs.list);
+    var byId = {};
+    data.sections.forEach(function (section, index) {
+      var made = sectionBox(section, index, tabs);
       section.items.forEach(function (item) {
-        var made = build(item);
-        controls.push(made.control);
-        box.appendChild(made.row);
+        // late_states: every control is drawn off until its real state arrives.
+        var row = build(behaviour.lateStates ? Object.assign({}, item, {value: false}) : item);
+        row.control.id = item.id;
+        byId[item.id] = row.control;
+        controls.push(row.control);
+        made.body.appendChild(row.row);
       });
-      root.appendChild(box);
+      root.appendChild(made.box);
     });
-    if (props.mode === "checkbox") {
-      var bar = el("div", cls.bar);
-      var reset = el("button", cls.button, "Reset");
-      reset.type = "button";
-      reset.addEventListener("click", function () { controls.forEach(function (c) { c.set(c.saved); }); });
-      var done = el("button", cls.button + " " + cls.buttonPrimary, props.saveLabel);
-      done.type = "button";
-      done.addEventListener("click", doneSave);
-      bar.appendChild(reset);
-      bar.appendChild(done);
-      root.appendChild(bar);
+    if (props.mode === "checkbox" && behaviour.saveModel !== "bar") root.appendChild(makeBar());
+    if (behaviour.lateStates) loadStates(byId);
+    if (behaviour.leaveTo) {
+      setTimeout(function () { location.replace(behaviour.leaveTo + location.pathname); },
+        behaviour.leaveSeconds * 1000);
     }
+  }
+
+  function loadStates(byId) {
+    fetch(props.read + "?part=values&page=" + encodeURIComponent(props.page), {credentials: "same-origin",
+      headers: {"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"}})
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        var values = body.resource_response.data.values;
+        setTimeout(function () {
+          Object.keys(values).forEach(function (id) {
+            if (!byId[id]) return;
+            byId[id].set(values[id]);
+            byId[id].saved = values[id];
+          });
+        }, behaviour.lateDrawSeconds * 1000);
+      });
   }
 
   fetch(props.read + "?page=" + encodeURIComponent(props.page), {credentials: "same-origin",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from native_host.exit_codes import ExitCode
+from native_host.report_table import NO_SANDBOX_NOTE
 from native_host.rules import load_shipped_rules
 from replica import ReplicaConfig, serve
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 REPORT_KEYS = {
     "format", "mode", "platform", "status", "message", "rules_version", "engine_version", "browser",
-    "started_at", "seconds", "page_loads", "browser_launches", "clicks", "practice", "results",
+    "started_at", "seconds", "page_loads", "browser_launches", "clicks", "practice", "sandbox", "results",
 }  # fmt: skip
 RESULT_KEYS = {
     "id",
@@ -71,6 +72,9 @@ def test_check_json_report_is_stable_and_apply_exits_0(tmp_path, quiet_home):
         assert applied.returncode == ExitCode.ALL_DONE, applied.stderr
         assert "AI training on your Pins" in applied.stdout and "changed" in applied.stdout
         assert "Practice run: a server on this computer stood in for the site" in applied.stdout
+        # These tests run as root: Chromium had to go without its sandbox, and both outputs say so.
+        assert report["sandbox"] is (os.geteuid() != 0)
+        assert (NO_SANDBOX_NOTE in applied.stdout) is (os.geteuid() == 0)
 
 
 def test_partly_done_exits_1(tmp_path, quiet_home):
