@@ -99,14 +99,15 @@ class Scan:
 class Settle:
     """Decides when a page's control states can be read.
 
-    Ready once the page's own data requests have ended (and `quiet_seconds` passed for it to draw what they
-    brought) and the states have stayed unchanged for `settle_seconds`, counted from the last change seen.
-    The first sight of a page counts as a change: nothing says how long it has looked like this.
+    Ready once the page's own data requests have ended and, since then, its control states have stayed
+    unchanged for `settle_seconds`: the window starts at whichever came last, the last change seen or the end
+    of the last data request (the page may still be drawing what that request brought). The first sight of a
+    page counts as a change: nothing says how long it has looked like this. A page that is already still costs
+    one settle time; a page that keeps changing is waited for until it stops.
     """
 
-    def __init__(self, settle_seconds: float, quiet_seconds: float):
+    def __init__(self, settle_seconds: float):
         self.settle_seconds = settle_seconds
-        self.quiet_seconds = quiet_seconds
         self._signature: tuple[Any, ...] | None = None
         self._changed_at = 0.0
 
@@ -115,7 +116,8 @@ class Settle:
         if signature is None or signature != self._signature:
             self._signature, self._changed_at = signature, now
             return False
-        return network_quiet_for >= self.quiet_seconds and now - self._changed_at >= self.settle_seconds
+        still_for = min(now - self._changed_at, network_quiet_for)
+        return still_for >= self.settle_seconds
 
     @property
     def changed_at(self) -> float:

@@ -45,11 +45,10 @@ class RunOptions:
     headed: bool = False
     timeout_seconds: float = 20.0  # for one page to load
     render_seconds: float = 10.0  # for a loaded page to settle
-    # A page is read once its controls stayed unchanged this long (counted from their last change) and its own
-    # data requests ended `quiet_seconds` ago. Long waits for data are covered by watching those requests; the
-    # settle time only covers what a page does without a request (timers, a framework's batched rendering).
+    # A page is read once its own data requests have ended and its controls stayed unchanged this long since
+    # (decisions.Settle). Long waits for data are covered by watching those requests; the settle time covers
+    # what a page does without one: drawing what a request brought, timers, a framework's batched rendering.
     settle_seconds: float = 0.25
-    quiet_seconds: float = 0.1
     pause_seconds: float = 0.2  # between two clicks: human pace
     save_wait_seconds: float = 0.5  # how long a page's first click may take to send its save request
 
@@ -317,7 +316,7 @@ class _Run:
 
     def settled_scan(self) -> Scan | None:
         """The page's scan once it has settled (decisions.Settle); None when it did not within render_seconds."""
-        settle = Settle(self.options.settle_seconds, self.options.quiet_seconds)
+        settle = Settle(self.options.settle_seconds)
         deadline = time.monotonic() + self.options.render_seconds
         while True:
             self.check_cancel()
@@ -384,7 +383,15 @@ class _Run:
         unsaved = [s for s in to_change if not records[s.id].writes and not records[s.id].problem]
         if unsaved:
             self.press_save([records[s.id] for s in unsaved])
-        self.verify(url, to_change, records, started)
+        try:
+            self.verify(url, to_change, records, started)
+        except RunStopped:
+            for setting in to_change:
+                result = self.results[setting.id]
+                if result.status == SettingStatus.SKIPPED:
+                    result.after = None
+                    result.message = "Optout clicked it, but the run stopped before Optout could check it."
+            raise
 
     def toggle(self, setting: Setting, model: SaveModel, record: SaveRecord) -> SaveModel:
         """Click the setting's control (found afresh), confirm when the page asks; return the page's save model."""

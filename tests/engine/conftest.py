@@ -32,3 +32,49 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(locale="en-US")
     yield context.new_page()
     context.close()
+
+
+PINTEREST = "https://www.pinterest.com"
+
+
+class ReplicaAccount:
+    """One running replica with one logged-in account, and runs of the engine against it."""
+
+    def __init__(self, replica, states: dict[str, bool] | None = None):
+        self.replica = replica
+        self.cookies = replica.store.new_session(states)
+
+    @property
+    def store(self):
+        return self.replica.store
+
+    def state(self) -> dict[str, bool]:
+        return self.store.state(self.cookies)
+
+    def writes(self) -> list[tuple[str, bool]]:
+        return self.store.writes(self.cookies)
+
+    def run(self, mode: str, settings: list[str] | None = None, on_progress=None, rules=None, **options):
+        from native_host.engine import RunOptions, apply, check
+        from native_host.rules import load_shipped_rules
+
+        options = RunOptions(site_map={PINTEREST: self.replica.url}, pause_seconds=0, **options)
+        run = {"check": check, "apply": apply}[mode]
+        return run(rules or load_shipped_rules(), self.cookies, settings, options, on_progress)
+
+
+@pytest.fixture()
+def replica_account(quiet_home: Path) -> Iterator[object]:
+    """`replica_account(states=None, **config)` starts a replica with that config and logs an account in."""
+    from replica import serve
+
+    servers = []
+
+    def start(states: dict[str, bool] | None = None, **config: object) -> ReplicaAccount:
+        server = serve(config)
+        servers.append(server)
+        return ReplicaAccount(server, states)
+
+    yield start
+    for server in servers:
+        server.stop()

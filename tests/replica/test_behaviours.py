@@ -1,0 +1,92 @@
+"""Page behaviours beyond the four variants: late states, save models, section styles, a page that leaves."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from replica_helpers import READ_PATH, Markup, session_value, store_of
+
+from replica import pages
+from replica.config import SAVE_MODELS, SECTION_STYLES, ConfigError, ReplicaConfig
+
+
+def props_of(client, path: str = "/settings/privacy") -> dict:
+    html = client.get(path).get_data(as_text=True)
+    tag = re.search(r'<script id="__PWS_INITIAL_PROPS__" type="application/json">(.*?)</script>', html, re.S)
+    assert tag, "the page carries no initial props"
+    return json.loads(tag.group(1))
+
+
+def page_script(client) -> str:
+    html = client.get("/settings/privacy").get_data(as_text=True)
+    [src] = Markup(html).find("script", defer="")
+    return client.get(src["src"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ({"save_model": "autosave"}, "save_model"),
+        ({"section_style": "carousel"}, "section_style"),
+        ({"variant": "legacy", "save_model": "bar"}, "page script"),
+        ({"variant": "legacy", "faults": {"late_states"}}, "page script"),
+        ({"faults": {"leaves_site"}}, "leave_to"),
+        ({"late_seconds": -1}, "negative"),
+    ],
+)
+def test_impossible_behaviours_are_refused_with_a_reason(options, problem):
+    with pytest.raises(ConfigError, match=problem):
+        ReplicaConfig(**options)
+
+
+def test_the_page_script_is_told_its_behaviour(logged_in):
+    app, client = logged_in(
+        save_model="confirm",
+        section_style="tab",
+        faults={"late_states", "leaves_site"},
+        late_draw_seconds=0.2,
+        leave_to="http://127.0.0.1:9",
+        leave_seconds=0.5,
+    )
+    behaviour = props_of(client)["behaviour"]
+    assert behaviour == {
+        "saveModel": "confirm",
+        "sectionStyle": "tab",
+        "lateStates": True,
+        "lateDrawSeconds": 0.2,
+        "leaveTo": "http://127.0.0.1:9",
+        "leaveSeconds": 0.5,
+    }
+
+
+def test_a_plain_page_has_no_behaviour_switched_on(logged_in):
+    app, client = logged_in()
+    behaviour = props_of(client)["behaviour"]
+    assert behaviour["saveModel"] == "" and behaviour["sectionStyle"] == "heading"
+    assert behaviour["lateStates"] is False and behaviour["leaveTo"] == ""
+
+
+def test_the_page_script_knows_every_save_model_and_section_style(logged_in):
+    app, client = logged_in()
+    script = page_script(client)
+    for model in filter(None, SAVE_MODELS):
+        assert f'saveModel === "{model}"' in script, model
+    for style in SECTION_STYLES:
+        if style != "heading":
+            assert f'style === "{style}"' in script, style
+
+
+def test_late_states_come_from_their_own_request_after_late_seconds(logged_in):
+    app, client = logged_in(faults={"late_states"}, late_seconds=0.3)
+    store_of(app).set_state(session_value(client), pages.CANVAS, False)
+    started = time.monotonic()
+    response = client.get(READ_PATH, query_string={"page": "privacy", "part": "values"})
+    assert time.monotonic() - started >= 0.3
+    values = response.get_json()["resource_response"]["data"]["values"]
+    names = store_of(app).names
+    assert values[names.element_id(pages.CANVAS)] is False
+    assert values[names.element_id(pages.SITES)] is True
+    assert not any(key.startswith("pinterest.") for key in values)  # element ids only, never rule ids
