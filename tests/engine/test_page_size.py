@@ -23,8 +23,8 @@ HUGE = "x" * 40_000
 def huge_page() -> str:
     """About 6 MB of text: every label, heading, link and button is enormous, and many controls fit one rule."""
     rows = "".join(
-        f"<h2>Ads {n} {HUGE}</h2><label><input type=checkbox checked><span>Ads off Pinterest</span>"
-        f"<span>{HUGE}</span></label><a href='/settings/x?{HUGE}'>{HUGE}</a><button>{HUGE}</button>"
+        f"<h2>Ads {n} {HUGE}</h2><label><input type=checkbox checked> Ads off Pinterest {n} {HUGE}</label>"
+        f"<a href='/settings/x?{HUGE}'>{HUGE}</a><button>{HUGE}</button>"
         for n in range(40)
     )
     return f"<!doctype html><title>{HUGE}</title><h1>Privacy and data</h1>{rows}"
