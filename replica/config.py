@@ -91,12 +91,11 @@ class ReplicaConfig:
             raise ConfigError("alias_status must be a redirect status (301, 302, 307 or 308).")
         if self.blocked_status not in (403, 429):
             raise ConfigError("blocked_status must be 403 or 429.")
-        if self.gestalt_delay < 0:
-            raise ConfigError("gestalt_delay cannot be negative.")
         if self.gestalt_save not in GESTALT_SAVES:
             raise ConfigError(f"gestalt_save must be one of {', '.join(GESTALT_SAVES)}.")
-        if min(self.slow_seconds, self.late_seconds, self.late_draw_seconds, self.leave_seconds) < 0:
-            raise ConfigError("slow_seconds, late_seconds, late_draw_seconds and leave_seconds cannot be negative.")
+        for name in ("slow_seconds", "late_seconds", "late_draw_seconds", "leave_seconds", "gestalt_delay"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} cannot be negative.")
         if self.save_model not in SAVE_MODELS:
             raise ConfigError(f"Unknown save_model '{self.save_model}'. Save models: {', '.join(SAVE_MODELS)}.")
         if self.section_style not in SECTION_STYLES:

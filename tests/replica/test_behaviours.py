@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
-from replica_helpers import READ_PATH, Markup, session_value, store_of
+from replica_helpers import Markup
 
-from replica import pages
 from replica.config import SAVE_MODELS, SECTION_STYLES, ConfigError, ReplicaConfig
 
 
@@ -77,16 +75,3 @@ def test_the_page_script_knows_every_save_model_and_section_style(logged_in):
     for style in SECTION_STYLES:
         if style != "heading":
             assert f'style === "{style}"' in script, style
-
-
-def test_late_states_come_from_their_own_request_after_late_seconds(logged_in):
-    app, client = logged_in(faults={"late_states"}, late_seconds=0.3)
-    store_of(app).set_state(session_value(client), pages.CANVAS, False)
-    started = time.monotonic()
-    response = client.get(READ_PATH, query_string={"page": "privacy", "part": "values"})
-    assert time.monotonic() - started >= 0.3
-    values = response.get_json()["resource_response"]["data"]["values"]
-    names = store_of(app).names
-    assert values[names.element_id(pages.CANVAS)] is False
-    assert values[names.element_id(pages.SITES)] is True
-    assert not any(key.startswith("pinterest.") for key in values)  # element ids only, never rule ids

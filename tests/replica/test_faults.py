@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from replica_helpers import items, log_in, read, save, session_value, store_of, with_cookies
+from replica_helpers import READ_PATH, items, log_in, read, save, session_value, store_of, with_cookies
 
 from replica import pages
 from replica.config import FAULTS
@@ -214,3 +214,24 @@ def test_faults_combine(logged_in):
     shown = items(client)
     assert pages.CANVAS not in shown and pages.REPORTING not in shown
     assert shown[pages.SITES]["disabled"] is True
+
+
+def test_late_states__come_from_their_own_request_after_late_seconds(logged_in):
+    app, client = logged_in(faults={"late_states"}, late_seconds=0.3)
+    store_of(app).set_state(session_value(client), pages.CANVAS, False)
+    started = time.monotonic()
+    response = client.get(READ_PATH, query_string={"page": "privacy", "part": "values"})
+    assert time.monotonic() - started >= 0.3
+    values = response.get_json()["resource_response"]["data"]["values"]
+    names = store_of(app).names
+    assert values[names.element_id(pages.CANVAS)] is False
+    assert values[names.element_id(pages.SITES)] is True
+    assert not any(key.startswith("pinterest.") for key in values)  # element ids only, never rule ids
+
+
+def test_leaves_site__the_page_is_told_where_to_go_and_when(logged_in):
+    app, client = logged_in(faults={"leaves_site"}, leave_to="https://elsewhere.example", leave_seconds=0.2)
+    html = client.get("/settings/privacy").get_data(as_text=True)
+    assert '"leaveTo": "https://elsewhere.example"' in html and '"leaveSeconds": 0.2' in html
+    store_of(app).configure(faults=set())
+    assert '"leaveTo": ""' in client.get("/settings/privacy").get_data(as_text=True)
