@@ -65,14 +65,18 @@ class NetworkWatch:
     def answered(self, key: Hashable, status: int, status_text: str = "") -> None:
         """A response came (the body may still be arriving)."""
         request = self._open.get(key)
-        if request is None or not request.write:
+        if request is None:
             return
-        request.write = False  # counted once, even when the body's end is reported too
-        self._action.pending -= 1
-        if status < 400:
-            self._action.accepted += 1
-        else:
-            self._action.refusals.append(f"Pinterest answered {status} {status_text}".strip())
+        if request.write:
+            request.write = False  # counted once, even when the body's end is reported too
+            self._action.pending -= 1
+            if status < 400:
+                self._action.accepted += 1
+            else:
+                self._action.refusals.append(f"Pinterest answered {status} {status_text}".strip())
+        if status >= 400:
+            # Chromium may never report the end of an error body nobody reads: it must not hold the page.
+            self.ended(key)
 
     def ended(self, key: Hashable) -> None:
         request = self._open.pop(key, None)

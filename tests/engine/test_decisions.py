@@ -125,6 +125,19 @@ def test_writes_of_an_action_are_counted_with_what_they_got():
     assert watch.action() == ActionOutcome()
 
 
+def test_an_error_answer_ends_a_data_request_whose_body_nobody_reads():
+    clock = Clock()
+    watch = NetworkWatch(clock)
+    watch.started("data", "GET", "fetch", True)
+    watch.answered("data", 200)
+    assert watch.quiet_for() == 0.0  # its body is still coming
+    watch.ended("data")
+    watch.started("broken", "GET", "xhr", True)
+    watch.answered("broken", 503, "Service Unavailable")  # and never a "finished"
+    clock.now += 0.5
+    assert watch.quiet_for() == 0.5
+
+
 def test_a_new_document_forgets_the_requests_of_the_old_one():
     clock = Clock()
     watch = NetworkWatch(clock)
