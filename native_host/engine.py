@@ -323,10 +323,8 @@ class _Run:
             scan = self.scan_now()
             now = time.monotonic()
             signature = scan.signature() + tuple(scan.openers) if scan is not None else None
-            if scan is not None and settle.observe(signature, now, self.driver.network_quiet_for()):
+            if settle.observe(signature, now, self.driver.network_quiet_for()) and scan is not None:
                 return scan
-            if scan is None:
-                settle.observe(None, now, 0.0)
             if now >= deadline:
                 return None
             self.driver.wait(POLL_SECONDS)
