@@ -1,7 +1,8 @@
 """The engine on the Gestalt replica: a React page that draws every switch off before the account's states arrive.
 
-These state the correct outcome. Where today's engine reads the page before it has settled, the test is marked
-xfail(strict=True) for issue 9, so the fix turns it into a pass (and a strict xfail that passes fails the suite).
+These state the correct outcome: the engine waits for the page's own data request and for the states to settle
+before it reads, on the first load and at the verify reload, and presses a Save bar that appears only after the
+first change. An engine that reads too early reports "already off" for settings that are on.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ pytestmark = pytest.mark.browser
 RULES = load_shipped_rules()
 DEFAULT_IDS = [setting.id for setting in RULES.select()]
 PINTEREST = "https://www.pinterest.com"
-READS_TOO_EARLY = pytest.mark.xfail(strict=True, reason="engine reads before the page settles; issue 9")
 # One setting already off, the others on as Pinterest ships them: a right reading tells them apart.
 MIXED = {pages.SITES: False}
 
@@ -69,8 +69,8 @@ def test_every_default_setting_is_on_the_gestalt_pages():
 @pytest.mark.parametrize(
     "account",
     [
-        pytest.param({"gestalt_delay": 0.5}, id="shorter-than-settle", marks=READS_TOO_EARLY),
-        pytest.param({"gestalt_delay": 2.0}, id="longer-than-settle", marks=READS_TOO_EARLY),
+        pytest.param({"gestalt_delay": 0.5}, id="shorter-than-settle"),
+        pytest.param({"gestalt_delay": 2.0}, id="longer-than-settle"),
     ],
     indirect=True,
 )
@@ -84,16 +84,8 @@ def test_check_reports_the_states_the_account_has(account):
 @pytest.mark.parametrize(
     "account",
     [
-        pytest.param({"gestalt_delay": 0.5}, id="saves-on-change", marks=READS_TOO_EARLY),
-        pytest.param(
-            {"gestalt_delay": 0.5, "gestalt_save": "save_bar"},
-            id="save-bar",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="engine reads before the page settles, and never presses a Save bar that appears only "
-                "after the first change; issue 9",
-            ),
-        ),
+        pytest.param({"gestalt_delay": 0.5}, id="saves-on-change"),
+        pytest.param({"gestalt_delay": 0.5, "gestalt_save": "save_bar"}, id="save-bar"),
     ],
     indirect=True,
 )
