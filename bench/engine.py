@@ -27,7 +27,7 @@ from native_host import engine, page_driver  # noqa: E402
 from native_host.browser import CHROMIUM_FLAGS, choose_browser  # noqa: E402
 from native_host.cookies import session_cookies  # noqa: E402
 from native_host.engine import RunOptions, apply, check  # noqa: E402
-from native_host.rules import load_shipped_rules  # noqa: E402
+from native_host.rules.format import load_shipped_rules  # noqa: E402
 from native_host.site_map import SiteMapProxies  # noqa: E402
 from replica import ReplicaConfig, serve  # noqa: E402
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from native_host.labels import Control, Match, find_control, normalize
 from native_host.page_watch import ActionOutcome
-from native_host.rules import RuleSet, Setting
+from native_host.rules.format import RuleSet, Setting
 from native_host.statuses import SettingStatus
 
 # Caps on what a page can put into a report: the native host's replies are limited to 1 MB, and a page is

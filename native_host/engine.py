@@ -25,7 +25,7 @@ from native_host.labels import normalize
 from native_host.page_driver import MARKER, SCAN_CONTROLS, ClickFailed, PageDriver, launch
 from native_host.page_watch import ActionOutcome
 from native_host.report import ProgressEvent, RunReport, SettingResult
-from native_host.rules import RuleSet, Setting
+from native_host.rules.format import RuleSet, Setting
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.version import ENGINE_VERSION
 

@@ -34,13 +34,13 @@ from native_host.protocol import (
     progress_reply,
     result_reply,
 )
-from native_host.rules_paths import known_platforms, peek_rules_version
+from native_host.rules.paths import known_platforms, peek_rules_version
 from native_host.version import ENGINE_VERSION
 
 if TYPE_CHECKING:
     from native_host.recorded_run import RecordedRun, RunFunction
     from native_host.report import ProgressEvent
-    from native_host.rules import RuleSet
+    from native_host.rules.format import RuleSet
     from native_host.store import Store
 
 HOST_VERSION = ENGINE_VERSION
@@ -147,8 +147,8 @@ class Host:
 
     def rules(self, request: Request) -> dict[str, Any]:
         """The host's verified copy, after offering it the bundle the caller handed over, if any."""
-        from native_host.rules import RulesError
-        from native_host.rules_client import held_rules, rules_with_bundle
+        from native_host.rules.format import RulesError
+        from native_host.rules.sources import held_rules, rules_with_bundle
 
         platform = self._known_platform(request.params["platform"])
         try:
@@ -201,8 +201,8 @@ class Host:
 
     def _rules_to_run(self, platform: str, bundle: dict[str, Any] | None) -> tuple[RuleSet, str]:
         """The held rules, or a handed-over bundle once the one decision path took it (older callers send one)."""
-        from native_host.rules import RulesError
-        from native_host.rules_client import accept_bundle, held_rules
+        from native_host.rules.format import RulesError
+        from native_host.rules.sources import accept_bundle, held_rules
 
         try:
             if bundle is not None:
@@ -216,7 +216,7 @@ class Host:
 
     def start_run(self, request: Request) -> None:
         from native_host.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
-        from native_host.rules import RulesError
+        from native_host.rules.format import RulesError
 
         params = request.params
         platform = self._known_platform(params["platform"])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from native_host.rules import Setting
+from native_host.rules.format import Setting
 
 LOOSE_MIN_WORDS = 3  # shorter wordings ("Art", "Search privacy") must match exactly
 

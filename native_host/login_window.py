@@ -18,7 +18,7 @@ from typing import Any
 
 from native_host.browser import CHROMIUM_FLAGS, BrowserMissing, choose_browser, desktop_user_agent
 from native_host.cookies import belongs_to
-from native_host.rules import RuleSet
+from native_host.rules.format import RuleSet
 from native_host.site_map import SiteMapProxies
 
 POLL_SECONDS = 0.5

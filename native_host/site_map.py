@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import http.client
-import ipaddress
 import os
 import ssl
 import tempfile
@@ -21,6 +20,8 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from native_host.addresses import is_loopback
 
 HOP_BY_HOP = {
     "connection",
@@ -80,15 +81,6 @@ def _check_target(target: str) -> str:
     if not is_loopback(parts.hostname):
         raise SiteMapError(f"{target!r} is not on this machine: only loopback addresses may stand in for a site")
     return f"{parts.scheme}://{parts.hostname}:{parts.port}"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class SiteMapProxies:

@@ -3,7 +3,7 @@
 A request only picks a prepared body; nothing is signed, parsed or serialised per request. Either every rules
 file is valid and everything is published, or the start fails naming the file: never part of a bad set.
 
-Bundles expire (native_host/signing.py). A service that signs its own bundles signs them all again, from the rules
+Bundles expire (native_host/rules/signing.py). A service that signs its own bundles signs them all again, from the rules
 it read at start-up, on the first request after half of their lifetime has passed (`LiveCatalog`), so a client
 never receives a bundle with less than half its lifetime left. Bundles signed offline (`BUNDLES_DIR`) cannot be
 renewed here: their operator signs them again before they expire (docs/server.md).
@@ -23,8 +23,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
-from native_host.rules import RulesError, RuleSet, parse_rules
-from native_host.signing import SERVICE_LIFETIME, BundleError, sign_rules, utc_now, verify_bundle
+from native_host.rules.format import RulesError, RuleSet, parse_rules
+from native_host.rules.signing import SERVICE_LIFETIME, BundleError, sign_rules, utc_now, verify_bundle
 from server.keys import KeyRing
 
 Clock = Callable[[], datetime]

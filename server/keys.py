@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from native_host.signing import (
+from native_host.rules.signing import (
     PRIVATE_KEY_FILENAME,
     key_id,
     load_or_create_private_key,

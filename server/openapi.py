@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from native_host.signing import ENVELOPE_FORMAT
+from native_host.rules.signing import ENVELOPE_FORMAT
 from native_host.version import ENGINE_VERSION
 
 _ERROR = {"$ref": "#/components/responses/Error"}

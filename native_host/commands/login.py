@@ -10,7 +10,7 @@ from typing import Any
 from native_host.cli_arguments import positive_seconds
 from native_host.exit_codes import ExitCode
 from native_host.login_window import LoginFailed, LoginOptions, log_in
-from native_host.rules import RulesError, load_shipped_rules
+from native_host.rules.format import RulesError, load_shipped_rules
 from native_host.session_vault import KEY_PLACE_WORDS, forget_login, key_file_path, save_login, session_path
 from native_host.site_map import SiteMapError, parse_site_map
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from native_host.exit_codes import ExitCode
-from native_host.rules import RulesError
+from native_host.rules.format import RulesError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

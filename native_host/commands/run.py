@@ -16,7 +16,7 @@ from native_host.exit_codes import ExitCode, exit_code_for
 from native_host.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
 from native_host.report import ProgressEvent
 from native_host.report_table import render_table
-from native_host.rules import RulesError, RuleSet, load_rules_file
+from native_host.rules.format import RulesError, RuleSet, load_rules_file
 from native_host.session_vault import LoginNeeded, cookies_for_run
 from native_host.site_map import SiteMapError, parse_site_map
 from native_host.statuses import RunStatus
@@ -116,7 +116,7 @@ def resolve(args: argparse.Namespace) -> tuple[RuleSet, str]:
         raise UsageError("use --rules or --rules-url, not both")
     if args.rules:
         return load_rules_file(args.rules), "file"
-    from native_host.rules_client import resolve_rules
+    from native_host.rules.sources import resolve_rules
 
     resolved = resolve_rules(args.platform, args.rules_url)
     if args.rules_url and not args.quiet:

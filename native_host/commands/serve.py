@@ -8,7 +8,7 @@ from pathlib import Path
 
 from native_host.cli_arguments import port_number, positive_count
 from native_host.exit_codes import ExitCode
-from native_host.rules import RulesError
+from native_host.rules.format import RulesError
 
 DEFAULT_PORT = 8787  # the port the extension's manifest grants itself
 
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import waitress
 
-    from native_host.rules_client import add_trusted_key
+    from native_host.rules.sources import add_trusted_key
     from server import ConfigError, create_app
     from server.limits import waitress_limits
 

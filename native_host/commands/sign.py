@@ -11,9 +11,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from native_host.exit_codes import ExitCode
-from native_host.rules import RulesError
-from native_host.rules_paths import known_platforms, shipped_rules_path
-from native_host.signing import (
+from native_host.rules.format import RulesError
+from native_host.rules.paths import known_platforms, shipped_rules_path
+from native_host.rules.signing import (
     MAX_LIFETIME,
     OFFLINE_LIFETIME,
     generate_private_key,

@@ -56,7 +56,7 @@ class ReplicaAccount:
 
     def run(self, mode: str, settings: list[str] | None = None, on_progress=None, rules=None, **options):
         from native_host.engine import RunOptions, apply, check
-        from native_host.rules import load_shipped_rules
+        from native_host.rules.format import load_shipped_rules
 
         options = RunOptions(site_map={PINTEREST: self.replica.url}, pause_seconds=0, **options)
         run = {"check": check, "apply": apply}[mode]

@@ -12,7 +12,7 @@ import pytest
 
 from native_host.exit_codes import ExitCode
 from native_host.report_table import NO_SANDBOX_NOTE
-from native_host.rules import load_shipped_rules
+from native_host.rules.format import load_shipped_rules
 from replica import ReplicaConfig, serve
 
 pytestmark = pytest.mark.browser

@@ -29,7 +29,7 @@ from native_host.decisions import (
 from native_host.labels import Control, Match
 from native_host.page_driver import Launched
 from native_host.page_watch import ActionOutcome, NetworkWatch
-from native_host.rules import load_shipped_rules
+from native_host.rules.format import load_shipped_rules
 from native_host.statuses import RunStatus, SettingStatus
 
 RULES = load_shipped_rules()

@@ -6,7 +6,7 @@ import pytest
 
 from native_host.engine import MARKER, SCAN_CONTROLS
 from native_host.labels import Control, Fit, find_control
-from native_host.rules import load_shipped_rules
+from native_host.rules.format import load_shipped_rules
 
 pytestmark = pytest.mark.browser
 

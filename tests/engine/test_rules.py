@@ -6,8 +6,8 @@ import json
 import jsonschema
 import pytest
 
-from native_host.platform_domains import domains_of
-from native_host.rules import RULES_DIR, SCHEMA_PATH, RulesError, load_shipped_rules, parse_rules
+from native_host.rules.domains import domains_of
+from native_host.rules.format import RULES_DIR, SCHEMA_PATH, RulesError, load_shipped_rules, parse_rules
 from native_host.version import ENGINE_VERSION
 
 DOCUMENT = json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8"))

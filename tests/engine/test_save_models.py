@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from native_host.rules import load_shipped_rules
+from native_host.rules.format import load_shipped_rules
 from native_host.statuses import RunStatus, SettingStatus
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from native_host.rules import load_shipped_rules
+from native_host.rules.format import load_shipped_rules
 from native_host.statuses import SettingStatus
 from replica.config import SECTION_STYLES
 

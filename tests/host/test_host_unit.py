@@ -13,7 +13,7 @@ from native_host.framing import MAX_REPLY_BYTES, encode_message
 from native_host.host import Host
 from native_host.paths import locks_dir
 from native_host.report import ProgressEvent, RunReport, SettingResult
-from native_host.rules import load_shipped_rules, shipped_rules_path
+from native_host.rules.format import load_shipped_rules, shipped_rules_path
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.store import RunLock
 
@@ -242,7 +242,7 @@ def signed_bundle(
     """The shipped rules (with `changes`) signed as the service signs them, by a key trusted in `base`."""
     import json
 
-    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_rules
+    from native_host.rules.signing import generate_private_key, public_key_entry, save_public_keys, sign_rules
 
     key = key or generate_private_key()
     if trusted:
@@ -283,7 +283,7 @@ NEWEST = load_shipped_rules("pinterest").version + ".2"
 def test_an_older_signed_bundle_handed_over_in_an_apply_never_runs(setup, tmp_path: Path) -> None:
     """The reported attack: the host had verified a newer bundle; the extension hands over a validly signed
     older one (which lacks a rule) in an apply request. It used to run."""
-    from native_host.signing import generate_private_key
+    from native_host.rules.signing import generate_private_key
 
     host, recorder, engine = setup
     key = generate_private_key()
@@ -307,7 +307,7 @@ def test_an_older_signed_bundle_handed_over_in_an_apply_never_runs(setup, tmp_pa
 
 
 def test_the_rules_request_answers_the_verified_copy_and_says_why_a_bundle_was_refused(setup, tmp_path: Path) -> None:
-    from native_host.signing import generate_private_key
+    from native_host.rules.signing import generate_private_key
 
     host, recorder, _ = setup
     key = generate_private_key()
@@ -330,7 +330,7 @@ def test_a_pinterest_bundle_naming_another_cookie_domain_is_refused(setup, tmp_p
     host, recorder, engine = setup
     text = shipped_rules_path("pinterest").read_text().replace("https://www.pinterest.com", "https://www.evil.example")
     moved = {**json.loads(text), "cookie_domain": "evil.example", "version": NEWEST}
-    from native_host.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle, stamp
+    from native_host.rules.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle, stamp
 
     key = generate_private_key()
     save_public_keys([public_key_entry(key.public_key())], tmp_path / "trusted_keys.json")
@@ -357,7 +357,7 @@ def test_an_expired_or_future_bundle_is_refused(setup, tmp_path: Path) -> None:
 
 
 def test_hello_reports_a_newer_cached_bundle_and_rules_serves_it(setup, tmp_path: Path) -> None:
-    from native_host.rules_client import accept_bundle
+    from native_host.rules.sources import accept_bundle
 
     host, recorder, _ = setup
     accept_bundle(signed_bundle(tmp_path, version=NEWER), "pinterest", data_dir=tmp_path)
@@ -415,8 +415,8 @@ def load_shipped_rules_document() -> dict[str, Any]:
 
 
 def test_hello_does_not_report_a_cached_bundle_once_it_has_expired(tmp_path: Path) -> None:
-    from native_host.rules_client import accept_bundle
-    from native_host.rules_paths import peek_rules_version
+    from native_host.rules.paths import peek_rules_version
+    from native_host.rules.sources import accept_bundle
 
     accept_bundle(signed_bundle(tmp_path, version=NEWER), "pinterest", data_dir=tmp_path)
     assert peek_rules_version("pinterest", tmp_path) == (NEWER, "cache")

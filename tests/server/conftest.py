@@ -14,8 +14,8 @@ from flask import Flask
 from server_testkit import CHROME_ID, StubService
 from werkzeug.serving import make_server
 
-from native_host.rules import RULES_DIR
-from native_host.signing import generate_private_key, private_key_to_pem
+from native_host.rules.format import RULES_DIR
+from native_host.rules.signing import generate_private_key, private_key_to_pem
 from server import create_app
 
 

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from native_host.rules import shipped_rules_path
-from native_host.signing import stamp, utc_now
+from native_host.rules.format import shipped_rules_path
+from native_host.rules.signing import stamp, utc_now
 
 CHROME_ID = "abcdefghijklmnopabcdefghijklmnop"
 

@@ -11,9 +11,9 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 
-from native_host.rules import load_shipped_rules, shipped_rules_path
-from native_host.rules_client import rules_from_envelope
-from native_host.signing import public_keys_from_document
+from native_host.rules.format import load_shipped_rules, shipped_rules_path
+from native_host.rules.signing import public_keys_from_document
+from native_host.rules.sources import rules_from_envelope
 
 SHIPPED = load_shipped_rules("pinterest")
 

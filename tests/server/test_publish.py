@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 
 from native_host.cli import main
-from native_host.rules import load_shipped_rules
-from native_host.rules_client import resolve_rules
-from native_host.signing import key_id, private_key_to_pem
+from native_host.rules.format import load_shipped_rules
+from native_host.rules.signing import key_id, private_key_to_pem
+from native_host.rules.sources import resolve_rules
 from server.publish import publish
 
 

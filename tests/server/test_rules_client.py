@@ -13,8 +13,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from server_testkit import StubService, dated, rules_document, write_rules
 
-from native_host.rules import RulesError, load_shipped_rules
-from native_host.rules_client import (
+from native_host.rules.format import RulesError, load_shipped_rules
+from native_host.rules.signing import (
+    generate_private_key,
+    key_id,
+    load_public_keys,
+    public_key_entry,
+    save_public_keys,
+    utc_now,
+)
+from native_host.rules.signing import sign_bundle as sign
+from native_host.rules.sources import (
     PINNED_KEYS_PATH,
     add_trusted_key,
     cache_path,
@@ -24,15 +33,6 @@ from native_host.rules_client import (
     rules_endpoint,
     rules_from_envelope,
 )
-from native_host.signing import (
-    generate_private_key,
-    key_id,
-    load_public_keys,
-    public_key_entry,
-    save_public_keys,
-    utc_now,
-)
-from native_host.signing import sign_bundle as sign
 
 SHIPPED = load_shipped_rules("pinterest")
 NEWER = "2030.1.1"

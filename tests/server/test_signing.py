@@ -16,9 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from server_testkit import dated, rules_document
 
-from native_host.rules import RulesError, shipped_rules_path
-from native_host.rules_client import PINNED_KEYS_PATH, rules_from_envelope
-from native_host.signing import (
+from native_host.rules.format import RulesError, shipped_rules_path
+from native_host.rules.signing import (
     BundleError,
     generate_private_key,
     key_id,
@@ -35,6 +34,7 @@ from native_host.signing import (
     sign_rules,
     verify_bundle,
 )
+from native_host.rules.sources import PINNED_KEYS_PATH, rules_from_envelope
 
 RAW = dated(shipped_rules_path("pinterest").read_bytes())
 SMALL = dated(json.dumps({"platform": "pinterest", "version": "1.2"}).encode())

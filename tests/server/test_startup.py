@@ -22,9 +22,8 @@ from server_testkit import CHROME_ID, rules_document, write_rules
 
 from native_host.cli import main
 from native_host.exit_codes import ExitCode
-from native_host.rules import RulesError, shipped_rules_path
-from native_host.rules_client import rules_from_envelope, verify_envelope
-from native_host.signing import (
+from native_host.rules.format import RulesError, shipped_rules_path
+from native_host.rules.signing import (
     SERVICE_LIFETIME,
     BundleError,
     generate_private_key,
@@ -39,6 +38,7 @@ from native_host.signing import (
     sign_rules,
     utc_now,
 )
+from native_host.rules.sources import rules_from_envelope, verify_envelope
 from server import ConfigError, create_app
 from server.bundles import LiveCatalog, load_presigned_dir
 from server.config import load_config

@@ -1,7 +1,7 @@
 """Where rules live on disk, and a quick look at which version a run would use.
 
 Kept apart and light (no schema validator, no crypto) because `hello` must answer fast: the native host imports
-this at start-up, while native_host.rules and native_host.rules_client import it for the same places.
+this at start-up, while native_host.rules.format and native_host.rules.sources import it for the same places.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from native_host.version import parse_version
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 SCHEMA_FILENAME = "schema.json"
 CACHE_DIRNAME = "rules_cache"
 VERIFIED_FILENAME = "verified.json"
@@ -41,7 +41,7 @@ def verified_path(base: Path) -> Path:
 def peek_rules_version(platform: str, base: Path, now: datetime | None = None) -> tuple[str, str]:
     """(version, source) of the rules a run would most likely use, read without checking any signature.
 
-    For `hello` only; every run and every `rules` answer goes through native_host.rules_client, which verifies.
+    For `hello` only; every run and every `rules` answer goes through native_host.rules.sources, which verifies.
     """
     now = now or datetime.now(UTC)
     versions: list[tuple[tuple[int, ...], str, str]] = []

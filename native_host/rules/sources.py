@@ -14,7 +14,7 @@ A bundle that passes becomes the last good copy and raises that highest version,
 `<data dir>/rules_cache/verified.json`. A bundle that fails is refused loudly, never run, and never replaces the
 last good copy. When no bundle can be used the shipped rules run: they are trusted because they were installed.
 
-Trusted keys are the project's pinned keys (native_host/pinned_keys.json), plus keys the user added on
+Trusted keys are the project's pinned keys (native_host/rules/pinned_keys.json), plus keys the user added on
 purpose: `<data dir>/trusted_keys.json` (which `optout serve` writes for the key it creates). Nothing in the
 environment adds a key: an inherited variable must never change what the helper trusts.
 """
@@ -34,10 +34,11 @@ from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from native_host.addresses import is_loopback
 from native_host.paths import data_dir as default_data_dir
-from native_host.rules import RulesError, RuleSet, content_digest, parse_rules
-from native_host.rules_paths import cache_path, shipped_rules_path, verified_path
-from native_host.signing import (
+from native_host.rules.format import RulesError, RuleSet, content_digest, parse_rules
+from native_host.rules.paths import cache_path, shipped_rules_path, verified_path
+from native_host.rules.signing import (
     MAX_BUNDLE_BYTES,
     PLATFORM_NAME,
     TRUSTED_KEYS_FILENAME,
@@ -48,7 +49,6 @@ from native_host.signing import (
     save_public_keys,
     verify_bundle,
 )
-from native_host.site_map import is_loopback
 from native_host.version import ENGINE_VERSION, parse_version
 
 PINNED_KEYS_PATH = Path(__file__).resolve().parent / "pinned_keys.json"

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-from native_host.platform_domains import DomainsError, check_within
-from native_host.rules_paths import RULES_DIR, SCHEMA_FILENAME, shipped_rules_path
+from native_host.rules.domains import DomainsError, check_within
+from native_host.rules.paths import RULES_DIR, SCHEMA_FILENAME, shipped_rules_path
 from native_host.version import ENGINE_VERSION, parse_version
 
 SCHEMA_PATH = RULES_DIR / SCHEMA_FILENAME

@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from native_host.rules import SIGNING_STAMPS, RulesError, RuleSet, parse_rules
+from native_host.rules.format import SIGNING_STAMPS, RulesError, RuleSet, parse_rules
 
 ENVELOPE_FORMAT = 1
 ALGORITHM = "Ed25519"

@@ -1,7 +1,7 @@
 """Every web host and cookie domain a platform may ever use, fixed in Optout itself.
 
 A rules file or a signed bundle can only narrow these: its origins and its cookie domain must be among them
-(native_host.rules refuses anything else). So even a validly signed bundle cannot send a person's cookies to,
+(native_host.rules.format refuses anything else). So even a validly signed bundle cannot send a person's cookies to,
 or browse, a site that is not the platform's.
 
 A platform is a set of sites. A site is one cookie jar (the domain its session cookies are set on) and the web
