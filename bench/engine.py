@@ -23,12 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from native_host import engine, page_driver  # noqa: E402
-from native_host.browser import CHROMIUM_FLAGS, choose_browser  # noqa: E402
-from native_host.cookies import session_cookies  # noqa: E402
-from native_host.engine import RunOptions, apply, check  # noqa: E402
+from native_host.engine import page_driver  # noqa: E402
+from native_host.engine import run as engine  # noqa: E402
+from native_host.engine.browser import CHROMIUM_FLAGS, choose_browser  # noqa: E402
+from native_host.engine.cookies import session_cookies  # noqa: E402
+from native_host.engine.run import RunOptions, apply, check  # noqa: E402
+from native_host.engine.site_map import SiteMapProxies  # noqa: E402
 from native_host.rules.format import load_shipped_rules  # noqa: E402
-from native_host.site_map import SiteMapProxies  # noqa: E402
 from replica import ReplicaConfig, serve  # noqa: E402
 
 PINTEREST = "https://www.pinterest.com"

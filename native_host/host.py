@@ -38,8 +38,8 @@ from native_host.rules.paths import known_platforms, peek_rules_version
 from native_host.version import ENGINE_VERSION
 
 if TYPE_CHECKING:
+    from native_host.engine.report import ProgressEvent
     from native_host.recorded_run import RecordedRun, RunFunction
-    from native_host.report import ProgressEvent
     from native_host.rules.format import RuleSet
     from native_host.store import Store
 

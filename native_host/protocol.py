@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from native_host.cookies import CookieError, check_cookies
+from native_host.engine.cookies import CookieError, check_cookies
 from native_host.errors import ErrorCode
 from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id
 

@@ -18,8 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from native_host.cookies import belongs_to
-from native_host.report import ProgressEvent, RunReport
+from native_host.engine.cookies import belongs_to
+from native_host.engine.report import ProgressEvent, RunReport
 from native_host.rules.format import RuleSet
 from native_host.statuses import RunStatus
 from native_host.store import RunLock, Store
@@ -91,7 +91,7 @@ def engine_runner(**option_fields: Any) -> RunFunction:
         on_progress: Callable[[ProgressEvent], None],
         cancel: threading.Event,
     ) -> RunReport:
-        from native_host import engine
+        from native_host.engine import run as engine
 
         run = engine.apply if mode is RunMode.APPLY else engine.check
         return run(rules, cookies, settings, engine.RunOptions(**option_fields), on_progress, cancel)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from native_host.report import RunReport
+from native_host.engine.report import RunReport
 from native_host.statuses import SettingStatus
 
 MARKS = {

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from native_host.engine.report import RunReport
 from native_host.paths import history_db_path, locks_dir
-from native_host.report import RunReport
 from native_host.statuses import RunStatus
 
 RUNNING = "running"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from native_host.engine import RunOptions, apply, check
+from native_host.engine.report import RunReport
+from native_host.engine.run import RunOptions, apply, check
 from native_host.exit_codes import ExitCode, exit_code_for
-from native_host.report import RunReport
 from native_host.report_table import MARKS, state_word
 from native_host.rules.format import RulesError, load_shipped_rules
 from native_host.statuses import SettingStatus

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from native_host.browser import CHROMIUM_FLAGS, choose_browser
+from native_host.engine.browser import CHROMIUM_FLAGS, choose_browser
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +55,7 @@ class ReplicaAccount:
         return self.store.writes(self.cookies)
 
     def run(self, mode: str, settings: list[str] | None = None, on_progress=None, rules=None, **options):
-        from native_host.engine import RunOptions, apply, check
+        from native_host.engine.run import RunOptions, apply, check
         from native_host.rules.format import load_shipped_rules
 
         options = RunOptions(site_map={PINTEREST: self.replica.url}, pause_seconds=0, **options)

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from native_host import browser, engine
-from native_host.decisions import (
+from native_host.engine import browser
+from native_host.engine import run as engine
+from native_host.engine.decisions import (
     MAX_ITEMS,
     MAX_NAMES,
     MAX_TEXT,
@@ -26,9 +27,9 @@ from native_host.decisions import (
     save_model_after_click,
     verdict,
 )
-from native_host.labels import Control, Match
-from native_host.page_driver import Launched
-from native_host.page_watch import ActionOutcome, NetworkWatch
+from native_host.engine.labels import Control, Match
+from native_host.engine.page_driver import Launched
+from native_host.engine.page_watch import ActionOutcome, NetworkWatch
 from native_host.rules.format import load_shipped_rules
 from native_host.statuses import RunStatus, SettingStatus
 

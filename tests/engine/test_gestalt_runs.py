@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from native_host.engine import RunOptions, apply, check
-from native_host.report import RunReport
+from native_host.engine.report import RunReport
+from native_host.engine.run import RunOptions, apply, check
 from native_host.rules.format import load_shipped_rules
 from native_host.statuses import RunStatus, SettingStatus
 from replica import ReplicaConfig, ReplicaStore, gestalt_pages, pages, serve

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from native_host.engine import MARKER, SCAN_CONTROLS
-from native_host.labels import Control, Fit, find_control
+from native_host.engine.labels import Control, Fit, find_control
+from native_host.engine.run import MARKER, SCAN_CONTROLS
 from native_host.rules.format import load_shipped_rules
 
 pytestmark = pytest.mark.browser

@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from native_host import engine
+from native_host.engine import run as engine
+from native_host.engine.report import ProgressEvent
 from native_host.framing import MAX_REPLY_BYTES, encode_frame, encode_message
 from native_host.host import Host
-from native_host.report import ProgressEvent
 from native_host.statuses import SettingStatus
 
 OFF_PINTEREST = "pinterest.ads.off_pinterest"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from native_host.cookies import CookieError, session_cookies
-from native_host.labels import normalize
-from native_host.site_map import SiteMapError, parse_site_map
+from native_host.engine.cookies import CookieError, session_cookies
+from native_host.engine.labels import normalize
+from native_host.engine.site_map import SiteMapError, parse_site_map
 
 CHROME_COOKIE = {
     "domain": ".pinterest.com",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from native_host.engine import RunOptions
+from native_host.engine.run import RunOptions
 from native_host.rules.format import load_shipped_rules
 from native_host.statuses import SettingStatus
 

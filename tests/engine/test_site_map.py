@@ -8,8 +8,8 @@ import pytest
 from flask import Flask, jsonify, make_response, redirect, request
 from werkzeug.serving import make_server
 
-from native_host.browser import CHROMIUM_FLAGS
-from native_host.site_map import SiteMapProxies
+from native_host.engine.browser import CHROMIUM_FLAGS
+from native_host.engine.site_map import SiteMapProxies
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def mapped_page(quiet_home, browser):
 
 
 def _executable() -> str | None:
-    from native_host.browser import choose_browser
+    from native_host.engine.browser import choose_browser
 
     return choose_browser(None, None).executable_path
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, redirect, request
 from werkzeug.serving import make_server
 
-from native_host.engine import RunOptions, apply, check
+from native_host.engine.run import RunOptions, apply, check
 from native_host.rules.format import load_shipped_rules
 from native_host.statuses import RunStatus, SettingStatus
 

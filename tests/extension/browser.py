@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from native_host.browser import CHROMIUM_FLAGS
+from native_host.engine.browser import CHROMIUM_FLAGS
+from native_host.engine.site_map import SiteMapProxies
 from native_host.protocol import HOST_NAME
-from native_host.site_map import SiteMapProxies
 from tests.support import practice_host
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from native_host.browser import CHROMIUM_FLAGS
+from native_host.engine.browser import CHROMIUM_FLAGS
 
 from .conftest import ROOT, TEST_EXTENSION_ID, host_env
 

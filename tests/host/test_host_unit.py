@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from native_host.engine.report import ProgressEvent, RunReport, SettingResult
 from native_host.framing import MAX_REPLY_BYTES, encode_message
 from native_host.host import Host
 from native_host.paths import locks_dir
-from native_host.report import ProgressEvent, RunReport, SettingResult
 from native_host.rules.format import load_shipped_rules, shipped_rules_path
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.store import RunLock
@@ -389,7 +389,7 @@ def test_a_practice_host_says_so_in_hello_every_report_and_the_history(tmp_path:
 def test_the_installed_host_ignores_a_site_map_in_its_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from native_host import engine
+    from native_host.engine import run as engine
 
     monkeypatch.setenv("OPTOUT_SITE_MAP", "https://www.pinterest.com=http://127.0.0.1:9")
     seen: list[engine.RunOptions] = []

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from native_host.engine.report import RunReport
 from native_host.recorded_run import RecordedRun, RunBusy, RunMode, RunRequest
-from native_host.report import RunReport
 from native_host.rules.format import RulesError, load_shipped_rules
 from native_host.statuses import RunStatus
 from native_host.store import RunLock, Store

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from native_host.engine.report import RunReport, SettingResult
 from native_host.paths import data_dir, history_db_path, locks_dir
-from native_host.report import RunReport, SettingResult
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.store import RunLock, Store
 

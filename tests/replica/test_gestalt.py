@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from replica_helpers import Markup, read
 
-from native_host.browser import CHROMIUM_FLAGS, choose_browser
+from native_host.engine.browser import CHROMIUM_FLAGS, choose_browser
 from replica import ConfigError, ReplicaConfig, gestalt_pages, pages, serve
 from replica.app import READ_PATH
 

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # started as a script, so the repository root is not on the path by itself
     sys.path.insert(0, str(ROOT))
 
+from native_host.engine.site_map import parse_site_map  # noqa: E402
 from native_host.host import main  # noqa: E402
-from native_host.site_map import parse_site_map  # noqa: E402
 
 SCRIPT = Path(__file__).resolve()
 

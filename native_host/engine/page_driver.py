@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from native_host.browser import choose_browser, chromium_flags, desktop_user_agent, sandbox_possible
-from native_host.decisions import Button, Opener, Scan, clip
-from native_host.labels import Control
-from native_host.page_watch import ActionOutcome, NetworkWatch
-from native_host.site_map import SiteMapProxies
+from native_host.engine.browser import choose_browser, chromium_flags, desktop_user_agent, sandbox_possible
+from native_host.engine.decisions import Button, Opener, Scan, clip
+from native_host.engine.labels import Control
+from native_host.engine.page_watch import ActionOutcome, NetworkWatch
+from native_host.engine.site_map import SiteMapProxies
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request, Response

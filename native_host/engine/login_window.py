@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from native_host.browser import CHROMIUM_FLAGS, BrowserMissing, choose_browser, desktop_user_agent
-from native_host.cookies import belongs_to
+from native_host.engine.browser import CHROMIUM_FLAGS, BrowserMissing, choose_browser, desktop_user_agent
+from native_host.engine.cookies import belongs_to
+from native_host.engine.site_map import SiteMapProxies
 from native_host.rules.format import RuleSet
-from native_host.site_map import SiteMapProxies
 
 POLL_SECONDS = 0.5
 CONFIRM_EVERY_SECONDS = 3.0

@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from native_host import decisions
-from native_host.browser import BrowserMissing
-from native_host.cookies import session_cookies
-from native_host.decisions import SaveModel, SaveRecord, Scan, Settle, clip
-from native_host.labels import normalize
-from native_host.page_driver import MARKER, SCAN_CONTROLS, ClickFailed, PageDriver, launch
-from native_host.page_watch import ActionOutcome
-from native_host.report import ProgressEvent, RunReport, SettingResult
+from native_host.engine import decisions
+from native_host.engine.browser import BrowserMissing
+from native_host.engine.cookies import session_cookies
+from native_host.engine.decisions import SaveModel, SaveRecord, Scan, Settle, clip
+from native_host.engine.labels import normalize
+from native_host.engine.page_driver import MARKER, SCAN_CONTROLS, ClickFailed, PageDriver, launch
+from native_host.engine.page_watch import ActionOutcome
+from native_host.engine.report import ProgressEvent, RunReport, SettingResult
 from native_host.rules.format import RuleSet, Setting
 from native_host.statuses import RunStatus, SettingStatus
 from native_host.version import ENGINE_VERSION

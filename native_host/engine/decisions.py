@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from native_host.labels import Control, Match, find_control, normalize
-from native_host.page_watch import ActionOutcome
+from native_host.engine.labels import Control, Match, find_control, normalize
+from native_host.engine.page_watch import ActionOutcome
 from native_host.rules.format import RuleSet, Setting
 from native_host.statuses import SettingStatus
 
