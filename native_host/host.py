@@ -39,9 +39,9 @@ from native_host.version import ENGINE_VERSION
 
 if TYPE_CHECKING:
     from native_host.engine.report import ProgressEvent
-    from native_host.recorded_run import RecordedRun, RunFunction
+    from native_host.history.recorded_run import RecordedRun, RunFunction
+    from native_host.history.store import Store
     from native_host.rules.format import RuleSet
-    from native_host.store import Store
 
 HOST_VERSION = ENGINE_VERSION
 SHUTDOWN_SECONDS = 20.0  # how long a cancelled run may take to close its browser when the browser goes away
@@ -111,8 +111,8 @@ class Host:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from native_host.history.store import Store
             from native_host.paths import history_db_path
-            from native_host.store import Store
 
             self._store = Store(history_db_path(self.base))
         return self._store
@@ -215,7 +215,7 @@ class Host:
     # ---- check and apply -------------------------------------------------------------------------------------
 
     def start_run(self, request: Request) -> None:
-        from native_host.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
+        from native_host.history.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
         from native_host.rules.format import RulesError
 
         params = request.params

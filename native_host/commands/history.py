@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from native_host.exit_codes import ExitCode
+from native_host.history.store import Store
 from native_host.paths import history_db_path
-from native_host.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

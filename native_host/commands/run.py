@@ -15,12 +15,12 @@ from native_host.engine.report import ProgressEvent
 from native_host.engine.site_map import SiteMapError, parse_site_map
 from native_host.error_words import in_plain_words
 from native_host.exit_codes import ExitCode, exit_code_for
-from native_host.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
+from native_host.history.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
+from native_host.history.store import Store
 from native_host.report_table import render_table
 from native_host.rules.format import RulesError, RuleSet, load_rules_file
 from native_host.session_vault import LoginNeeded, cookies_for_run
 from native_host.statuses import RunStatus
-from native_host.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from native_host.history.store import RunLock
 from native_host.paths import locks_dir
-from native_host.store import RunLock
 from replica import ReplicaConfig, serve
 
 from .conftest import ROOT, HostProcess, descendants, host_env

@@ -11,11 +11,11 @@ import pytest
 
 from native_host.engine.report import ProgressEvent, RunReport, SettingResult
 from native_host.framing import MAX_REPLY_BYTES, encode_message
+from native_host.history.store import RunLock
 from native_host.host import Host
 from native_host.paths import locks_dir
 from native_host.rules.format import load_shipped_rules, shipped_rules_path
 from native_host.statuses import RunStatus, SettingStatus
-from native_host.store import RunLock
 
 COOKIES = [
     {"name": "_pinterest_sess", "value": "secret-session", "domain": ".pinterest.com"},

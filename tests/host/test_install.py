@@ -154,8 +154,8 @@ def test_install_doctor_and_uninstall_commands(tmp_path: Path) -> None:
 
 def test_history_command_lists_runs(tmp_path: Path) -> None:
     from native_host.engine.report import RunReport, SettingResult
+    from native_host.history.store import Store
     from native_host.statuses import RunStatus, SettingStatus
-    from native_host.store import Store
 
     env = host_env(tmp_path)
     store = Store(Path(env["OPTOUT_DATA_DIR"]) / "history.sqlite3")

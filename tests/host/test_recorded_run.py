@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from native_host.engine.report import RunReport
-from native_host.recorded_run import RecordedRun, RunBusy, RunMode, RunRequest
+from native_host.history.recorded_run import RecordedRun, RunBusy, RunMode, RunRequest
+from native_host.history.store import RunLock, Store
 from native_host.rules.format import RulesError, load_shipped_rules
 from native_host.statuses import RunStatus
-from native_host.store import RunLock, Store
 
 RULES = load_shipped_rules("pinterest")
 COOKIES = [

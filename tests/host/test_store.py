@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from native_host.engine.report import RunReport, SettingResult
+from native_host.history.store import RunLock, Store
 from native_host.paths import data_dir, history_db_path, locks_dir
 from native_host.statuses import RunStatus, SettingStatus
-from native_host.store import RunLock, Store
 
 
 def report(status: RunStatus = RunStatus.DONE) -> RunReport:
@@ -44,7 +44,7 @@ RUN_OWNER = """
 import sys, time
 from pathlib import Path
 from native_host.paths import locks_dir
-from native_host.store import RunLock, Store
+from native_host.history.store import RunLock, Store
 store = Store(Path(sys.argv[1]))
 lock = RunLock("pinterest", locks_dir(store.path.parent))
 assert lock.acquire()

@@ -20,9 +20,9 @@ from typing import Any
 
 from native_host.engine.cookies import belongs_to
 from native_host.engine.report import ProgressEvent, RunReport
+from native_host.history.store import RunLock, Store
 from native_host.rules.format import RuleSet
 from native_host.statuses import RunStatus
-from native_host.store import RunLock, Store
 from native_host.version import ENGINE_VERSION
 
 
