@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from native_host.framing import HEADER, encode_frame  # noqa: E402
+from native_host.messaging.framing import HEADER, encode_frame  # noqa: E402
 
 BENCH_EXTENSION_ID = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 ORIGIN = f"chrome-extension://{BENCH_EXTENSION_ID}/"
@@ -55,7 +55,9 @@ def start_host(env: dict[str, str], site_map: dict[str, str] | None = None) -> s
     from tests.support import practice_host
 
     command = (
-        practice_host.command(sys.executable, site_map) if site_map else [sys.executable, "-m", "native_host.host"]
+        practice_host.command(sys.executable, site_map)
+        if site_map
+        else [sys.executable, "-m", "native_host.messaging.host"]
     )
     return subprocess.Popen(
         [*command, ORIGIN],

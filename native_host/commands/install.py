@@ -10,7 +10,7 @@ from pathlib import Path
 
 from native_host.exit_codes import ExitCode
 from native_host.extension_ids import default_chrome_extension_id, is_chrome_extension_id
-from native_host.install import (
+from native_host.messaging.install import (
     BROWSERS,
     Diagnosis,
     InstallError,

@@ -12,8 +12,8 @@ from werkzeug.serving import make_server
 
 from native_host.engine import run as engine
 from native_host.engine.report import ProgressEvent
-from native_host.framing import MAX_REPLY_BYTES, encode_frame, encode_message
-from native_host.host import Host
+from native_host.messaging.framing import MAX_REPLY_BYTES, encode_frame, encode_message
+from native_host.messaging.host import Host
 from native_host.statuses import SettingStatus
 
 OFF_PINTEREST = "pinterest.ads.off_pinterest"

@@ -13,7 +13,7 @@ from typing import Any
 
 from native_host.engine.browser import CHROMIUM_FLAGS
 from native_host.engine.site_map import SiteMapProxies
-from native_host.protocol import HOST_NAME
+from native_host.messaging.protocol import HOST_NAME
 from tests.support import practice_host
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def register_host(profile: Path, tmp: Path, env: dict[str, str], site_map: dict[
     """
     launcher = tmp / "optout-host.sh"
     exports = "".join(f"export {key}='{env[key]}'\n" for key in ("OPTOUT_DATA_DIR",) if key in env)
-    host = practice_host.command(PYTHON, site_map) if site_map else [str(PYTHON), "-m", "native_host.host"]
+    host = practice_host.command(PYTHON, site_map) if site_map else [str(PYTHON), "-m", "native_host.messaging.host"]
     command = " ".join(shlex.quote(part) for part in host)
     launcher.write_text(f"#!/bin/sh\n{exports}cd '{ROOT}'\nexec {command} \"$@\"\n")
     launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from native_host.errors import ErrorCode
+from native_host.messaging.errors import ErrorCode
 from native_host.statuses import RunStatus, SettingStatus
 from tools import vocabulary
 

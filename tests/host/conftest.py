@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from native_host.extension_ids import default_chrome_extension_id
-from native_host.framing import HEADER, MAX_REPLY_BYTES, encode_message
+from native_host.messaging.framing import HEADER, MAX_REPLY_BYTES, encode_message
 from tests.support import practice_host
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def host_env(tmp: Path, **extra: str) -> dict[str, str]:
 
 
 class HostProcess:
-    """`python -m native_host.host` as the browser starts it. A reader thread parses stdout strictly: any byte
+    """`python -m native_host.messaging.host` as the browser starts it. A reader thread parses stdout strictly: any byte
     that is not part of a well-formed frame carrying one envelope is recorded in `stray`."""
 
     def __init__(
@@ -66,7 +66,9 @@ class HostProcess:
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in close()
         # A site map needs the test-only entry point: the installed host never takes one.
         start = (
-            practice_host.command(sys.executable, site_map) if site_map else [sys.executable, "-m", "native_host.host"]
+            practice_host.command(sys.executable, site_map)
+            if site_map
+            else [sys.executable, "-m", "native_host.messaging.host"]
         )
         self.proc = subprocess.Popen(
             [*start, *(args if args is not None else [ORIGIN])],

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from native_host.framing import (
+from native_host.messaging.framing import (
     HEADER,
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
@@ -115,7 +115,7 @@ def test_strict_decoding_refuses_anything_but_whole_frames(data: bytes) -> None:
 def test_claimed_stdout_keeps_prints_and_children_off_the_frame_channel(tmp_path) -> None:
     script = (
         "import os, subprocess, sys\n"
-        "from native_host.framing import FrameWriter, claim_stdout\n"
+        "from native_host.messaging.framing import FrameWriter, claim_stdout\n"
         "frames = claim_stdout()\n"
         "print('a stray print')\n"
         "os.write(1, b'a raw write to fd 1\\n')\n"

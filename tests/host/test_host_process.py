@@ -6,8 +6,8 @@ import subprocess
 import sys
 import threading
 
-from native_host.framing import HEADER, MAX_REQUEST_BYTES, decode_frames
-from native_host.protocol import MessageType
+from native_host.messaging.framing import HEADER, MAX_REQUEST_BYTES, decode_frames
+from native_host.messaging.protocol import MessageType
 
 from .conftest import ORIGIN, ROOT, HostProcess, frame
 
@@ -142,7 +142,7 @@ def test_replies_carry_the_request_id_even_for_invalid_requests(host: HostProces
 def test_hello_keeps_heavy_imports_off_the_start_up_path(env) -> None:
     script = (
         "import sys\n"
-        "from native_host.host import main\n"
+        "from native_host.messaging.host import main\n"
         "code = main(sys.argv[1:])\n"
         "heavy = sorted(name for name in ('playwright', 'jsonschema', 'cryptography', 'sqlite3',"
         " 'native_host.engine.run') if name in sys.modules)\n"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from native_host.engine.report import ProgressEvent, RunReport, SettingResult
-from native_host.framing import MAX_REPLY_BYTES, encode_message
 from native_host.history.store import RunLock
-from native_host.host import Host
+from native_host.messaging.framing import MAX_REPLY_BYTES, encode_message
+from native_host.messaging.host import Host
 from native_host.paths import locks_dir
 from native_host.rules.format import load_shipped_rules, shipped_rules_path
 from native_host.statuses import RunStatus, SettingStatus
@@ -205,7 +205,7 @@ def test_history_is_cut_to_fit_the_reply_limit(setup) -> None:
 
 def test_a_reply_over_the_limit_becomes_an_internal_error(setup) -> None:
     host, recorder, _ = setup
-    from native_host.framing import FrameWriter
+    from native_host.messaging.framing import FrameWriter
 
     class Sink:
         def __init__(self) -> None:
@@ -220,7 +220,7 @@ def test_a_reply_over_the_limit_becomes_an_internal_error(setup) -> None:
     sink = Sink()
     limited = Host(FrameWriter(sink).send, base=host.base)
     limited.send({"id": "x", "type": "rules", "event": "result", "data": {"big": "y" * MAX_REPLY_BYTES}, "error": None})
-    from native_host.framing import decode_frames
+    from native_host.messaging.framing import decode_frames
 
     [message] = decode_frames(sink.data)
     assert message["id"] == "x" and message["error"]["name"] == "internal"

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from native_host.extension_ids import GECKO_ID
-from native_host.install import BROWSERS, SYSTEMS, diagnose, install, launcher_path, select_browsers, uninstall
+from native_host.messaging.install import (
+    BROWSERS,
+    SYSTEMS,
+    diagnose,
+    install,
+    launcher_path,
+    select_browsers,
+    uninstall,
+)
 from native_host.paths import callers_path, host_install_dir
 
 from .conftest import ROOT, TEST_EXTENSION_ID, host_env
@@ -73,11 +81,11 @@ def test_install_writes_each_browsers_manifest_and_a_launcher(tmp_path: Path, sy
     text = launcher.read_bytes().decode()
     if system == "win32":
         assert launcher.name.endswith(".bat")
-        assert '"/opt/py/bin/python3" -m native_host.host %*' in text and "\r\n" in text
+        assert '"/opt/py/bin/python3" -m native_host.messaging.host %*' in text and "\r\n" in text
         assert f"OPTOUT_DATA_DIR={base}" in text
     else:
         assert text.startswith("#!/bin/sh\n")
-        assert 'exec /opt/py/bin/python3 -m native_host.host "$@"' in text
+        assert 'exec /opt/py/bin/python3 -m native_host.messaging.host "$@"' in text
         assert stat.S_IMODE(launcher.stat().st_mode) & 0o100
     assert json.loads(callers_path(base).read_text()) == {"chrome_ids": [TEST_EXTENSION_ID], "gecko_ids": [GECKO_ID]}
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from native_host.errors import ErrorCode
 from native_host.extension_ids import GECKO_ID
-from native_host.protocol import (
+from native_host.messaging.errors import ErrorCode
+from native_host.messaging.protocol import (
     PROTOCOL_VERSION,
     AllowedCallers,
     Caller,

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # started as a script, so the repository root is 
     sys.path.insert(0, str(ROOT))
 
 from native_host.engine.site_map import parse_site_map  # noqa: E402
-from native_host.host import main  # noqa: E402
+from native_host.messaging.host import main  # noqa: E402
 
 SCRIPT = Path(__file__).resolve()
 

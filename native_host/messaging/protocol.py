@@ -1,7 +1,7 @@
 """The native messaging protocol (docs/protocol.md): the reply envelope, request validation, the caller check and
 dispatch of each request to its handler.
 
-Nothing here touches the engine, the store or a stream: the host (native_host/host.py) supplies the handlers
+Nothing here touches the engine, the store or a stream: the host (native_host/messaging/host.py) supplies the handlers
 and the function that sends a reply.
 """
 
@@ -14,8 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from native_host.engine.cookies import CookieError, check_cookies
-from native_host.errors import ErrorCode
 from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id
+from native_host.messaging.errors import ErrorCode
 
 PROTOCOL_VERSION = 1
 HOST_NAME = "com.optout.host"

@@ -1,4 +1,4 @@
-"""The native messaging host: the process the browser starts (`python -m native_host.host ORIGIN`).
+"""The native messaging host: the process the browser starts (`python -m native_host.messaging.host ORIGIN`).
 
 It reads framed requests on stdin and writes framed replies on a private copy of stdout (docs/protocol.md).
 A `check` or `apply` runs the engine in a worker thread, so `cancel` and other requests are read while it goes
@@ -18,10 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from native_host.errors import ErrorCode
-from native_host.framing import FrameTooLarge, FrameWriter, ReplyTooLarge, StreamClosed, claim_stdout, read_frame
-from native_host.paths import callers_path, data_dir
-from native_host.protocol import (
+from native_host.messaging.errors import ErrorCode
+from native_host.messaging.framing import (
+    FrameTooLarge,
+    FrameWriter,
+    ReplyTooLarge,
+    StreamClosed,
+    claim_stdout,
+    read_frame,
+)
+from native_host.messaging.protocol import (
     CAPABILITIES,
     PROTOCOL_VERSION,
     AllowedCallers,
@@ -34,6 +40,7 @@ from native_host.protocol import (
     progress_reply,
     result_reply,
 )
+from native_host.paths import callers_path, data_dir
 from native_host.rules.paths import known_platforms, peek_rules_version
 from native_host.version import ENGINE_VERSION
 
@@ -174,7 +181,7 @@ class Host:
         return self.store.last_states(platform)
 
     def history(self, request: Request) -> dict[str, Any]:
-        from native_host.framing import MAX_REPLY_BYTES, encode_message
+        from native_host.messaging.framing import MAX_REPLY_BYTES, encode_message
 
         params = request.params
         runs, total = self.store.runs(params["page"], params["page_size"], params["platform"])

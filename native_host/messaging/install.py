@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from native_host.extension_ids import GECKO_ID
-from native_host.framing import StreamClosed, decode_frames, encode_frame
+from native_host.messaging.framing import StreamClosed, decode_frames, encode_frame
+from native_host.messaging.protocol import CHROME_ORIGIN_PREFIX, HOST_NAME, AllowedCallers
 from native_host.paths import DATA_DIR_ENV, callers_path, host_install_dir
-from native_host.protocol import CHROME_ORIGIN_PREFIX, HOST_NAME, AllowedCallers
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 SYSTEMS = ("linux", "darwin", "win32")
 HELLO_TIMEOUT_SECONDS = 10.0
 
@@ -94,12 +94,12 @@ def launcher_path(system: str, install_dir: Path) -> Path:
 
 
 def launcher_text(system: str, python: str, package_root: Path, data_dir: str | None) -> str:
-    """A script that starts `python -m native_host.host` with the browser's arguments."""
+    """A script that starts `python -m native_host.messaging.host` with the browser's arguments."""
     if system == "win32":
         lines = ["@echo off", f'set "PYTHONPATH={package_root};%PYTHONPATH%"']
         if data_dir:
             lines.append(f'set "{DATA_DIR_ENV}={data_dir}"')
-        lines.append(f'"{python}" -m native_host.host %*')
+        lines.append(f'"{python}" -m native_host.messaging.host %*')
         return "\r\n".join(lines) + "\r\n"
     lines = [
         "#!/bin/sh",
@@ -109,7 +109,7 @@ def launcher_text(system: str, python: str, package_root: Path, data_dir: str | 
     ]
     if data_dir:
         lines += [f"{DATA_DIR_ENV}={shlex.quote(data_dir)}", f"export {DATA_DIR_ENV}"]
-    lines.append(f'exec {shlex.quote(python)} -m native_host.host "$@"')
+    lines.append(f'exec {shlex.quote(python)} -m native_host.messaging.host "$@"')
     return "\n".join(lines) + "\n"
 
 
