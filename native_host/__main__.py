@@ -1,5 +1,5 @@
 import sys
 
-from native_host.cli import main
+from native_host.cli.main import main
 
 sys.exit(main())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from native_host.cli import build_parser
+from native_host.cli.main import build_parser
 
 
 def fill_form(page: Any) -> None:

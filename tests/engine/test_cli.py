@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from native_host.cli.report_table import NO_SANDBOX_NOTE
 from native_host.exit_codes import ExitCode
-from native_host.report_table import NO_SANDBOX_NOTE
 from native_host.rules.format import load_shipped_rules
 from replica import ReplicaConfig, serve
 

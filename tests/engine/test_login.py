@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from native_host.cli.session_vault import key_file_path, load_login, session_path
 from native_host.exit_codes import ExitCode
-from native_host.session_vault import key_file_path, load_login, session_path
 from replica import ReplicaConfig, serve
 from replica.store import chrome_cookies
 from tests.engine.file_keyring import BACKEND, FILE_ENV

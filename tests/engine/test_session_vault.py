@@ -15,8 +15,7 @@ import keyring
 import pytest
 from keyring.backends import fail, null
 
-from native_host.exit_codes import ExitCode
-from native_host.session_vault import (
+from native_host.cli.session_vault import (
     LoginNeeded,
     cookies_for_run,
     forget_login,
@@ -25,6 +24,7 @@ from native_host.session_vault import (
     save_login,
     session_path,
 )
+from native_host.exit_codes import ExitCode
 from tests.engine.file_keyring import FILE_ENV, FileKeyring
 
 REPO = Path(__file__).resolve().parents[2]

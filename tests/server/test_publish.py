@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 
-from native_host.cli import main
+from native_host.cli.main import main
 from native_host.rules.format import load_shipped_rules
 from native_host.rules.signing import key_id, private_key_to_pem
 from native_host.rules.sources import resolve_rules

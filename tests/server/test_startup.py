@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from server_testkit import CHROME_ID, rules_document, write_rules
 
-from native_host.cli import main
+from native_host.cli.main import main
 from native_host.exit_codes import ExitCode
 from native_host.rules.format import RulesError, shipped_rules_path
 from native_host.rules.signing import (

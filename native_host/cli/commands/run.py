@@ -9,7 +9,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from native_host.cli_arguments import positive_seconds
+from native_host.cli.arguments import positive_seconds
+from native_host.cli.report_table import render_table
+from native_host.cli.session_vault import LoginNeeded, cookies_for_run
 from native_host.engine.cookies import CookieError, check_cookies
 from native_host.engine.report import ProgressEvent
 from native_host.engine.site_map import SiteMapError, parse_site_map
@@ -17,9 +19,7 @@ from native_host.error_words import in_plain_words
 from native_host.exit_codes import ExitCode, exit_code_for
 from native_host.history.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
 from native_host.history.store import Store
-from native_host.report_table import render_table
 from native_host.rules.format import RulesError, RuleSet, load_rules_file
-from native_host.session_vault import LoginNeeded, cookies_for_run
 from native_host.statuses import RunStatus
 
 

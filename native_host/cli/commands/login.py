@@ -7,12 +7,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from native_host.cli_arguments import positive_seconds
+from native_host.cli.arguments import positive_seconds
+from native_host.cli.session_vault import KEY_PLACE_WORDS, forget_login, key_file_path, save_login, session_path
 from native_host.engine.login_window import LoginFailed, LoginOptions, log_in
 from native_host.engine.site_map import SiteMapError, parse_site_map
 from native_host.exit_codes import ExitCode
 from native_host.rules.format import RulesError, load_shipped_rules
-from native_host.session_vault import KEY_PLACE_WORDS, forget_login, key_file_path, save_login, session_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

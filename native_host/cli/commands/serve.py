@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from native_host.cli_arguments import port_number, positive_count
+from native_host.cli.arguments import port_number, positive_count
 from native_host.exit_codes import ExitCode
 from native_host.rules.format import RulesError
 

@@ -1,4 +1,4 @@
-"""`optout`: the command line. Each subcommand lives in native_host/commands/<name>.py and registers itself."""
+"""`optout`: the command line. Each subcommand lives in native_host/cli/commands/<name>.py and registers itself."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pkgutil
 import sys
 import traceback
 
-from native_host import commands
+from native_host.cli import commands
 from native_host.error_words import describe_os_error
 from native_host.exit_codes import ExitCode
 from native_host.paths import data_dir

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from native_host.cli.report_table import MARKS, state_word
 from native_host.engine.report import RunReport
 from native_host.engine.run import RunOptions, apply, check
 from native_host.exit_codes import ExitCode, exit_code_for
-from native_host.report_table import MARKS, state_word
 from native_host.rules.format import RulesError, load_shipped_rules
 from native_host.statuses import SettingStatus
 
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from native_host.commands.run import print_progress, selected_ids
+    from native_host.cli.commands.run import print_progress, selected_ids
     from replica import ConfigError, ReplicaConfig, serve
 
     rules = load_shipped_rules()
