@@ -19,6 +19,7 @@ class SettingStatus(StrEnum):
     SAVE_FAILED = "save_failed"  # Pinterest refused the change
     VERIFY_FAILED = "verify_failed"  # a save was sent or pressed, but the reload shows the old state
     NOT_SAVED = "not_saved"  # changed on the page, but no save request went out and there was no way to save
+    PAUSED = "paused"  # the rules pause this setting (a rule that misbehaved); the message gives their reason
     SKIPPED = "skipped"  # the run stopped before reaching this setting
 
 

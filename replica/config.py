@@ -26,6 +26,7 @@ FAULTS: dict[str, str] = {
     "not_rolled_out": "Canvas training is not rolled out to this account: absent",
     "late_states": "every control is drawn off first; the real states follow from a second request (late_seconds)",
     "leaves_site": "a settings page moves itself to leave_to after leave_seconds",
+    "reworded": "Canvas training's switch carries a title no rules wording knows (REWORDED_CANVAS)",
 }
 
 SAVE_MODELS: dict[str, str] = {

@@ -227,6 +227,14 @@ def _refine_sections(variant: str) -> tuple[Section, ...]:
     )
 
 
+# The title the `reworded` fault gives Canvas training: one the rules have never seen, as a renamed switch would be.
+REWORDED_CANVAS = "Let Pinterest's AI learn from your Pins"
+
+
+def _title(control: Control, config: ReplicaConfig) -> str:
+    return REWORDED_CANVAS if control.key == CANVAS and config.has("reworded") else control.title
+
+
 def _removed_keys(config: ReplicaConfig) -> set[str]:
     removed: set[str] = set()
     if config.has("eu"):
@@ -244,7 +252,9 @@ def _for_account(page: Page, config: ReplicaConfig) -> Page:
     sections = []
     for section in page.sections:
         controls = tuple(
-            Control(c.key, c.title, c.help, disabled=c.key in locked) for c in section.controls if c.key not in removed
+            Control(c.key, _title(c, config), c.help, disabled=c.key in locked)
+            for c in section.controls
+            if c.key not in removed
         )
         if controls:
             sections.append(Section(section.heading, controls, section.intro))

@@ -12,6 +12,7 @@ export const Standing = Object.freeze({
   NOT_AS_CHOSEN: "not_as_chosen", // read from Pinterest, not in the chosen state
   NOT_OFFERED: "not_offered", // Pinterest does not offer it on this account: nothing to do
   NEEDS_YOU: "needs_you", // Optout tried and could not: the person can do it by hand
+  PAUSED: "paused", // Optout's rules pause it for now (their reason is in the message): left as it is
   UNKNOWN: "unknown", // not read yet
 });
 
@@ -29,6 +30,7 @@ export const NEEDS_YOU_STATUSES = Object.freeze([
 export const CONFIRMING_STATUSES = Object.freeze([SettingStatus.CHANGED, SettingStatus.ALREADY_OK]);
 
 export function standingOf(setting, known) {
+  if (known?.status === SettingStatus.PAUSED) return Standing.PAUSED;
   if (NOT_OFFERED_STATUSES.includes(known?.status)) return Standing.NOT_OFFERED;
   if (NEEDS_YOU_STATUSES.includes(known?.status)) return Standing.NEEDS_YOU;
   if (typeof known?.state !== "boolean") return Standing.UNKNOWN;
@@ -126,6 +128,7 @@ export function assess(snapshot) {
       notOffered: count(Standing.NOT_OFFERED),
       needsYou: count(Standing.NEEDS_YOU),
       unknown: count(Standing.UNKNOWN),
+      paused: count(Standing.PAUSED),
     },
     drifted: rows.filter((row) => row.drifted).map((row) => row.setting),
     undecided: undecidedNewSettings(document, choices, knownSettings),

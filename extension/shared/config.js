@@ -9,6 +9,9 @@ export const RULES_SERVICE_URL = "";
 
 export const RULES_PATH = `/api/v1/rules/${PLATFORM}`;
 
+// Where the rules service takes the field reports a person chooses to send (shared/field-report.js).
+export const REPORTS_PATH = "/api/v1/reports";
+
 export const SERVICE_TIMEOUT_MS = 3000;
 
 // How long fetched rules are used before the rules service is asked again.

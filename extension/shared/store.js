@@ -13,6 +13,7 @@ export const StoreKey = Object.freeze({
   NOTIFIED: "notified",
   LOGGED_OUT_NOTICE_AT: "loggedOutNoticeAt",
   RUN: "run",
+  TAUGHT: "taught", // wordings the person taught: {"setting id": ["wording", ...]} (shared/teach.js)
 });
 
 export async function readPreferences() {
@@ -41,6 +42,7 @@ export async function readSnapshot() {
     settingStates: local[StoreKey.SETTING_STATES] ?? {},
     lastRun: local[StoreKey.LAST_RUN] ?? null,
     problem: local[StoreKey.PROBLEM] ?? null,
+    taught: local[StoreKey.TAUGHT] ?? {},
     run: session[StoreKey.RUN] ?? null,
   };
 }

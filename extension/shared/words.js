@@ -26,6 +26,8 @@ export function describeSettingStatus(status) {
       return "Pinterest showed the old setting again after saving";
     case SettingStatus.NOT_SAVED:
       return "Nothing was saved: Pinterest\u2019s page showed no way to save this change";
+    case SettingStatus.PAUSED:
+      return "Paused by Optout for now: Optout leaves it as it is";
     case SettingStatus.SKIPPED:
       return "Not reached: the run stopped first";
     default:

@@ -15,6 +15,7 @@ MARKS = {
     SettingStatus.SAVE_FAILED: "save failed",
     SettingStatus.VERIFY_FAILED: "did not stick",
     SettingStatus.NOT_SAVED: "not saved",
+    SettingStatus.PAUSED: "paused by Optout",
     SettingStatus.SKIPPED: "not reached",
 }
 

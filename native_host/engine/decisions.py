@@ -5,12 +5,13 @@ only code that touches a page), so every outcome can be reached in a unit test.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from native_host.engine.labels import Control, Match, find_control, normalize
+from native_host.engine.labels import Control, Match, claimed_by_rules, find_control, normalize
 from native_host.engine.page_watch import ActionOutcome
 from native_host.rules.format import RuleSet, Setting
 from native_host.statuses import SettingStatus
@@ -28,6 +29,15 @@ def clip(text: Any, limit: int = MAX_TEXT) -> str:
     """`text` as a string of at most `limit` characters, marked when it was cut."""
     text = "" if text is None else str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,6}$")
+MAX_CANDIDATES = 50  # on/off controls listed for a setting that was not found
+
+
+def language_tag(value: Any) -> str:
+    """A page's `lang` attribute when it is a well-formed language tag, else ""."""
+    return value if isinstance(value, str) and len(value) <= 35 and LANGUAGE_TAG.match(value) else ""
 
 
 # -- what a scan saw -----------------------------------------------------------------------------------------
@@ -64,6 +74,7 @@ class Scan:
     openers: list[Opener] = field(default_factory=list)
     password_visible: bool = False
     dialog_open: bool = False
+    language: str = ""  # the page's own language tag (BCP 47), "" when it names none or a malformed one
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Scan:
@@ -86,6 +97,7 @@ class Scan:
             openers=[Opener(clip(o["ref"], 20), clip(o["text"])) for o in raw.get("openers", [])[:MAX_ITEMS]],
             password_visible=bool(raw.get("passwordVisible")),
             dialog_open=bool(raw.get("dialogOpen")),
+            language=language_tag(raw.get("lang")),
         )
 
     def signature(self) -> tuple[Any, ...]:
@@ -193,8 +205,34 @@ def read_setting(setting: Setting, match: Match, mode: str) -> Reading:
     return Reading(None, "", state)
 
 
-def find(setting: Setting, scan: Scan, rules: RuleSet) -> Match:
-    return find_control(setting, scan.controls, rules.settings)
+def find(setting: Setting, scan: Scan, rules: RuleSet, own_page: bool = False) -> Match:
+    """The setting's control on `scan`; the person's taught wordings count only on the setting's `own_page`."""
+    return find_control(setting, scan.controls, rules.settings, taught=own_page)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An on/off control no rule names: offered to the person when a setting on its page was not found."""
+
+    label: str  # as the page shows it (its title line, else its name), capped
+    kind: str  # "switch", "checkbox", "radio" or "other"
+    state: bool | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "kind": self.kind, "state": self.state}
+
+
+def candidates(scan: Scan, rules: RuleSet) -> list[Candidate]:
+    """The on/off controls on `scan` that none of the rules' settings names, each once, at most MAX_CANDIDATES."""
+    found: dict[tuple[str, str], Candidate] = {}
+    for control in scan.controls:
+        label = clip((control.titles or control.names or [""])[0])
+        if not normalize(label) or claimed_by_rules(control, rules.settings):
+            continue
+        found.setdefault((normalize(label), control.kind), Candidate(label, control.kind, control.checked))
+        if len(found) >= MAX_CANDIDATES:
+            break
+    return list(found.values())
 
 
 def opener_for(setting: Setting, scan: Scan, opened: Iterable[str]) -> Opener | None:

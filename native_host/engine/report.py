@@ -29,6 +29,11 @@ class SettingResult:
     page: str | None = None  # the page (final URL) the control was on
     message: str = ""  # a sentence a person can act on
     seconds: float = 0.0
+    wording_source: str | None = None  # "rules" or "taught" (the person's own wording): where `wording` comes from
+    language: str | None = None  # the language tag of `page`, as the page gave it ("" when it gave none)
+    # not_found only: the on/off controls on the setting's own pages that no rule names ({"label", "kind",
+    # "state"}), for the person to say which one it is
+    candidates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

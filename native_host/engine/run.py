@@ -110,7 +110,9 @@ def _run(
     run = _Run(mode, rules, selected, options, report, on_progress, cancel or threading.Event())
     started = time.monotonic()
     try:
-        run.execute(browser_cookies)
+        run.skip_paused()
+        if run.pending:
+            run.execute(browser_cookies)
         report.status = report.finish_status()
         report.message = decisions.summary(report.mode, report.counts())
     except RunStopped as stop:
@@ -161,6 +163,8 @@ class _Run:
         self.results = {result.id: result for result in report.results}
         self.visited: set[str] = set()
         self.opened: set[str] = set()  # sections opened on the current document, by normalized name
+        self.own: set[str] = set()  # settings whose own page the current document is: taught wordings count
+        self.looked: dict[str, decisions.Scan] = {}  # each setting's own page as last scanned, for not_found
         self.last_scan: Scan | None = None
 
     # -- progress -------------------------------------------------------------------------------------------
@@ -193,6 +197,15 @@ class _Run:
         if self.cancel.is_set():
             raise RunStopped(RunStatus.CANCELLED, "Stopped at your request. Nothing more was changed.")
 
+    def skip_paused(self) -> None:
+        """The settings the rules pause are not touched, not even read: the reason is the rules' own."""
+        for setting in [s for s in self.pending if s.paused]:
+            self.pending.remove(setting)
+            result = self.results[setting.id]
+            result.status = SettingStatus.PAUSED
+            result.message = clip(f"Paused by Optout's maintainers: {setting.paused}", 1000)
+            self.emit("setting_done", f"{setting.title}: paused", setting)
+
     # -- the run --------------------------------------------------------------------------------------------
     def execute(self, cookies: list[dict[str, Any]]) -> None:
         self.emit("launching", "Starting a private browser window")
@@ -224,11 +237,16 @@ class _Run:
                 self.visit(url, [s for s in self.pending if url in s.urls])
         self.follow_menu()
         for setting in self.pending:
-            self.results[setting.id].status = SettingStatus.NOT_FOUND
-            self.results[setting.id].message = (
+            result = self.results[setting.id]
+            result.status = SettingStatus.NOT_FOUND
+            result.message = (
                 f"Could not find '{setting.labels[0]}' on your settings pages. Pinterest may not offer it "
                 "to your account or region, or may have renamed it."
             )
+            looked = self.looked.get(setting.id)
+            if looked is not None:
+                result.page, result.language = clip(looked.url, decisions.MAX_URL), looked.language
+                result.candidates = [candidate.to_json() for candidate in decisions.candidates(looked, self.rules)]
             self.emit("setting_done", f"{setting.title}: not found", setting)
         self.pending.clear()
 
@@ -254,6 +272,7 @@ class _Run:
             raise RunStopped(RunStatus.FAILED, f"Refused to open {clip(url, 120)}: it is not on {self.rules.name}.")
         self.emit("loading", f"Opening {url}", page=url)
         self.visited.add(url)
+        self.own = {setting.id for setting in expected}
         scan = self.load(url)
         if scan is None:
             raise RunStopped(
@@ -265,6 +284,7 @@ class _Run:
         if scan.password_visible and not scan.controls:
             raise self.login_required()
         scan = self.reveal(expected, scan)
+        self.looked.update({setting.id: scan for setting in expected})
         self.emit("reading", f"Reading the settings on {scan.url}", page=scan.url)
         to_change = self.read_settings(scan)
         if to_change:
@@ -332,7 +352,7 @@ class _Run:
     def reveal(self, settings: list[Setting], scan: Scan) -> Scan:
         """Open the collapsed sections or tabs named as the settings' sections; opening writes nothing."""
         while True:
-            hidden = [s for s in settings if decisions.find(s, scan, self.rules).control is None]
+            hidden = [s for s in settings if self.find(s, scan).control is None]
             opener = next((o for s in hidden if (o := decisions.opener_for(s, scan, self.opened))), None)
             if opener is None:
                 return scan
@@ -347,17 +367,22 @@ class _Run:
                 return scan
             scan = settled
 
+    def find(self, setting: Setting, scan: Scan) -> decisions.Match:
+        return decisions.find(setting, scan, self.rules, own_page=setting.id in self.own)
+
     def read_settings(self, scan: Scan) -> list[Setting]:
         """Record what each pending setting found here; return those apply must change."""
         to_change = []
         for setting in list(self.pending):
             started = time.monotonic()
-            match = decisions.find(setting, scan, self.rules)
+            match = self.find(setting, scan)
             if match.control is None:
                 continue
             self.pending.remove(setting)
             result = self.results[setting.id]
             result.page, result.wording = clip(scan.url, decisions.MAX_URL), match.wording
+            result.wording_source = str(match.source) if match.source else None
+            result.language = scan.language
             reading = decisions.read_setting(setting, match, self.mode)
             result.before, result.after, result.verified = reading.before, reading.after, reading.verified
             if reading.status is None:
@@ -395,7 +420,7 @@ class _Run:
         """Click the setting's control (found afresh), confirm when the page asks; return the page's save model."""
         scan = self.scan_now()
         scan = self.reveal([setting], scan) if scan is not None else None
-        match = decisions.find(setting, scan, self.rules) if scan is not None else None
+        match = self.find(setting, scan) if scan is not None else None
         if match is None or match.control is None or match.ambiguous or match.control.disabled:
             record.problem = "the control changed while Optout was working; nothing was clicked."
             return model
@@ -491,7 +516,7 @@ class _Run:
                 status, message, verified = decisions.unsettled_verdict()
                 result.after = None
             else:
-                match = decisions.find(setting, scan, self.rules)
+                match = self.find(setting, scan)
                 result.after = match.control.checked if match.control and not match.ambiguous else None
                 status, message, verified = decisions.verdict(setting, result.after, records[setting.id])
             result.verified = verified

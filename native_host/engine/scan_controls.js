@@ -102,6 +102,13 @@
     if (aria === "false") return false;
     return null;
   };
+  // What the page says the control is, as a person would name it: a switch or a checkbox.
+  const kindOf = (el) => {
+    const role = el.getAttribute("role");
+    if (role === "switch") return "switch";
+    if (role === "checkbox" || role === "menuitemcheckbox" || el.tagName === "INPUT") return "checkbox";
+    return "other";
+  };
   const disabledOf = (el) =>
     !!el.disabled || el.getAttribute("aria-disabled") === "true" || !!el.closest("fieldset[disabled]");
 
@@ -124,6 +131,7 @@
       sections: sectionsFor(el),
       checked: stateOf(el),
       disabled: disabledOf(el),
+      kind: kindOf(el),
     });
   });
 
@@ -168,5 +176,6 @@
     openers,
     passwordVisible,
     dialogOpen: dialogs.length > 0,
+    lang: (document.documentElement.getAttribute("lang") || "").slice(0, 35),
   };
 };

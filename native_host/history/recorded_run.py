@@ -22,6 +22,7 @@ from native_host.engine.cookies import belongs_to
 from native_host.engine.report import ProgressEvent, RunReport
 from native_host.history.store import RunLock, Store
 from native_host.rules.format import RuleSet
+from native_host.rules.wordings import Wordings, with_wordings
 from native_host.statuses import RunStatus
 from native_host.version import ENGINE_VERSION
 
@@ -43,9 +44,11 @@ class RunRequest:
     rules: RuleSet
     rules_source: str  # "shipped", "cache", "service", "bundle" or "file": which rules run
     settings: tuple[str, ...]  # setting ids the rules define; empty: the rules' default opt-out
+    # `rules` already carry the person's taught wordings (wordings.with_wordings); kept here for the record
     cookies: tuple[dict[str, Any], ...]  # as chrome.cookies.getAll gives them, only the rules' cookie domain
     site_map: dict[str, str] = field(default_factory=dict)  # real origin -> local server: a practice run
     request_id: str | None = None  # the native request's id, kept in the history
+    wordings: Wordings = field(default_factory=dict)
 
     @property
     def practice(self) -> bool:
@@ -62,15 +65,28 @@ class RunRequest:
         *,
         site_map: dict[str, str] | None = None,
         request_id: str | None = None,
+        wordings: Wordings | None = None,
     ) -> RunRequest:
-        """A run of `rules`: RulesError for a setting the rules do not define, ValueError for an unknown mode.
+        """A run of `rules`: RulesError for a setting the rules do not define, ValueError for an unknown mode,
+        WordingsError for taught wordings naming a setting the rules do not define.
 
-        `cookies` were checked at the edge (cookies.check_cookies); only the rules' cookie domain's are kept.
+        `cookies` were checked at the edge (cookies.check_cookies), `wordings`' shape too (wordings.parse_wordings);
+        only the rules' cookie domain's cookies are kept, and the wordings join the rules they name.
         """
         ids = tuple(dict.fromkeys(settings or ()))
         rules.select(list(ids))
         kept = tuple(cookie for cookie in cookies if belongs_to(cookie["domain"], rules.cookie_domain))
-        return cls(RunMode(mode), rules, rules_source, ids, kept, dict(site_map or {}), request_id)
+        taught = dict(wordings or {})
+        return cls(
+            RunMode(mode),
+            with_wordings(rules, taught),
+            rules_source,
+            ids,
+            kept,
+            dict(site_map or {}),
+            request_id,
+            taught,
+        )
 
     def selected_ids(self) -> list[str]:
         return [setting.id for setting in self.rules.select(list(self.settings))]
@@ -91,7 +107,7 @@ def engine_runner(**option_fields: Any) -> RunFunction:
         on_progress: Callable[[ProgressEvent], None],
         cancel: threading.Event,
     ) -> RunReport:
-        from native_host.engine import run as engine
+        from native_host.engine.run import run as engine
 
         run = engine.apply if mode is RunMode.APPLY else engine.check
         return run(rules, cookies, settings, engine.RunOptions(**option_fields), on_progress, cancel)

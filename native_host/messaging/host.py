@@ -224,6 +224,7 @@ class Host:
     def start_run(self, request: Request) -> None:
         from native_host.history.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
         from native_host.rules.format import RulesError
+        from native_host.rules.wordings import WordingsError
 
         params = request.params
         platform = self._known_platform(params["platform"])
@@ -237,8 +238,9 @@ class Host:
                 params["cookies"],
                 site_map=self.site_map,
                 request_id=request.id,
+                wordings=params["wordings"],
             )
-        except RulesError as error:
+        except (RulesError, WordingsError) as error:
             raise ProtocolError(ErrorCode.UNKNOWN_SETTING, str(error)) from None
         recorded = RecordedRun(run_request, self.store, _locks_dir(self.base))
         run_function = self._run_function or engine_runner(site_map=dict(self.site_map))

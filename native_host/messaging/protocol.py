@@ -16,6 +16,7 @@ from typing import Any
 from native_host.engine.cookies import CookieError, check_cookies
 from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id
 from native_host.messaging.errors import ErrorCode
+from native_host.rules.wordings import WordingsError, parse_wordings
 
 PROTOCOL_VERSION = 1
 HOST_NAME = "com.optout.host"
@@ -202,7 +203,17 @@ def _run_fields(document: dict[str, Any]) -> dict[str, Any]:
         cookies = check_cookies(document.get("cookies"))
     except CookieError as error:
         raise _bad(f"'cookies': {error}.") from None
-    return {"platform": platform, "settings": settings, "cookies": cookies, "bundle": _bundle(document)}
+    try:
+        wordings = parse_wordings(document.get("wordings"))
+    except WordingsError as error:
+        raise _bad(f"'wordings': {error}") from None
+    return {
+        "platform": platform,
+        "settings": settings,
+        "cookies": cookies,
+        "bundle": _bundle(document),
+        "wordings": wordings,
+    }
 
 
 def _cancel_fields(document: dict[str, Any]) -> dict[str, Any]:

@@ -40,6 +40,8 @@ class Setting:
     section: tuple[str, ...]
     why: str
     sources: tuple[str, ...]
+    paused: str | None = None  # the maintainers' reason when the rules pause this setting: the engine skips it
+    taught: tuple[str, ...] = ()  # the person's own wordings for the control (wordings.py), on its own pages only
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def _setting(entry: dict[str, Any]) -> Setting:
         section=tuple(entry["section"]),
         why=entry["why"],
         sources=tuple(entry["sources"]),
+        paused=entry["paused"]["reason"] if "paused" in entry else None,
     )
 
 

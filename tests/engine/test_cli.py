@@ -34,6 +34,9 @@ RESULT_KEYS = {
     "page",
     "message",
     "seconds",
+    "wording_source",
+    "language",
+    "candidates",
 }
 
 

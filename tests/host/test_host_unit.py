@@ -56,9 +56,11 @@ class SlowEngine:
         self.started = threading.Event()
         self.release = threading.Event()
         self.calls: list[tuple[str, list[dict], list[str]]] = []
+        self.rules: list[Any] = []
 
     def __call__(self, mode, rules, cookies, settings, on_progress, cancel) -> RunReport:
         self.calls.append((mode, cookies, settings))
+        self.rules.append(rules)
         on_progress(ProgressEvent("launching", "Starting", total=1))
         self.started.set()
         while not cancel.is_set() and not self.release.is_set():
@@ -389,7 +391,7 @@ def test_a_practice_host_says_so_in_hello_every_report_and_the_history(tmp_path:
 def test_the_installed_host_ignores_a_site_map_in_its_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from native_host.engine import run as engine
+    from native_host.engine.run import run as engine
 
     monkeypatch.setenv("OPTOUT_SITE_MAP", "https://www.pinterest.com=http://127.0.0.1:9")
     seen: list[engine.RunOptions] = []
@@ -422,3 +424,22 @@ def test_hello_does_not_report_a_cached_bundle_once_it_has_expired(tmp_path: Pat
     assert peek_rules_version("pinterest", tmp_path) == (NEWER, "cache")
     later = datetime.now(UTC) + timedelta(days=8)
     assert peek_rules_version("pinterest", tmp_path, now=later) == (load_shipped_rules("pinterest").version, "shipped")
+
+
+def test_taught_wordings_reach_the_engine_with_the_rules_they_name(setup) -> None:
+    host, recorder, engine = setup
+    engine.release.set()
+    canvas = "pinterest.genai.canvas_training"
+    handle(host, apply("r1", wordings={canvas: ["Let Pinterest's AI learn from your Pins"]}))
+    assert recorder.final("r1")["event"] == "result"
+    taught = {setting.id: setting.taught for setting in engine.rules[0].settings}
+    assert taught[canvas] == ("Let Pinterest's AI learn from your Pins",)
+    assert not any(words for setting_id, words in taught.items() if setting_id != canvas)
+
+
+def test_taught_wordings_for_a_setting_the_rules_lack_never_reach_the_engine(setup) -> None:
+    host, recorder, engine = setup
+    handle(host, apply("r1", wordings={"pinterest.made_up": ["Anything"]}))
+    error = recorder.final("r1")["error"]
+    assert error["name"] == "unknown_setting" and "'pinterest.made_up'" in error["message"]
+    assert engine.calls == []

@@ -47,11 +47,11 @@ def refusal(document: Any) -> RequestError:
         ),
         (
             {"id": "1", "type": "check", "platform": "pinterest", "cookies": [COOKIE]},
-            {"platform": "pinterest", "settings": [], "cookies": [COOKIE], "bundle": None},
+            {"platform": "pinterest", "settings": [], "cookies": [COOKIE], "bundle": None, "wordings": {}},
         ),
         (
             {"id": "1", "type": "apply", "platform": "pinterest", "cookies": [], "settings": ["a.b"], "bundle": {}},
-            {"platform": "pinterest", "settings": ["a.b"], "cookies": [], "bundle": {}},
+            {"platform": "pinterest", "settings": ["a.b"], "cookies": [], "bundle": {}, "wordings": {}},
         ),
     ],
 )
@@ -215,3 +215,18 @@ def test_forbidden_caller_gets_forbidden_for_every_request() -> None:
     dispatcher = Dispatcher({member: (lambda request: {}) for member in MessageType}, sent.append, caller_allowed=False)
     dispatcher.handle_frame(body({"id": "h", "type": "hello"}))
     assert sent[0]["error"]["name"] == "forbidden_caller" and sent[0]["id"] == "h"
+
+
+def test_taught_wordings_are_checked_once_with_the_request() -> None:
+    request = {"id": "1", "type": "check", "platform": "pinterest", "cookies": []}
+    taught = parse_request(body({**request, "wordings": {"a.b": ["Let AI learn", "Let AI learn"]}}))
+    assert taught.params["wordings"] == {"a.b": ("Let AI learn",)}
+    for wordings, words in (
+        (["Let AI learn"], "must be an object"),
+        ({"a.b": "Let AI learn"}, "must be a list of texts"),
+        ({"a.b": ["x" * 301]}, "longer than 300 characters"),
+        ({"a.b": [f"w{n}" for n in range(11)]}, "more than 10"),
+    ):
+        error = refusal({**request, "wordings": wordings})
+        assert error.code == ErrorCode.BAD_REQUEST and error.request_id == "1"
+        assert error.message.startswith("'wordings': ") and words in error.message

@@ -235,3 +235,11 @@ def test_leaves_site__the_page_is_told_where_to_go_and_when(logged_in):
     assert '"leaveTo": "https://elsewhere.example"' in html and '"leaveSeconds": 0.2' in html
     store_of(app).configure(faults=set())
     assert '"leaveTo": ""' in client.get("/settings/privacy").get_data(as_text=True)
+
+
+def test_reworded__canvas_training_shows_a_title_no_rules_know(logged_in):
+    app, client = logged_in(faults={"reworded"})
+    shown = items(client)
+    assert shown[pages.CANVAS]["title"] == pages.REWORDED_CANVAS
+    assert shown[pages.SITES]["title"] == "Use info from sites you visit"
+    assert save(client, {pages.CANVAS: False}).status_code == 200

@@ -118,7 +118,7 @@ def test_configure_changes_the_running_config():
         (
             {"faults": {"gremlins", "eu", "aliens"}},
             "Unknown fault(s) aliens, gremlins. Faults: logged_out, save_500, slow, drop_changes, minor, eu, "
-            "uk_minor, blocked, not_rolled_out, late_states, leaves_site.",
+            "uk_minor, blocked, not_rolled_out, late_states, leaves_site, reworded.",
         ),
         (
             {"privacy_path": "/settings/data"},

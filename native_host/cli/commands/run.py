@@ -20,6 +20,7 @@ from native_host.exit_codes import ExitCode, exit_code_for
 from native_host.history.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
 from native_host.history.store import Store
 from native_host.rules.format import RulesError, RuleSet, load_rules_file
+from native_host.rules.wordings import WordingsError, read_wordings_file
 from native_host.statuses import RunStatus
 
 
@@ -51,6 +52,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ORIGIN=TARGET",
         help="practice only: serve ORIGIN from a server on this machine (the report says it was a practice run)",
     )
+    parser.add_argument(
+        "--wordings",
+        metavar="FILE",
+        help='your own wordings for settings Optout did not find, as JSON {"setting id": ["wording", ...]}',
+    )
     parser.add_argument("--rules", metavar="FILE", help="a rules file to use instead of the shipped rules")
     parser.add_argument("--rules-url", metavar="URL", help="fetch signed rules from this rules service")
     parser.add_argument("--platform", default="pinterest", help=argparse.SUPPRESS)
@@ -72,8 +78,9 @@ def run_command(args: argparse.Namespace) -> int:
             selected_ids(rules, args.settings),
             check_cookies(run_cookies(args.cookies, rules, site_map)),  # malformed cookies are refused here
             site_map=site_map,
+            wordings=read_wordings_file(args.wordings) if args.wordings else None,
         )
-    except (RulesError, CookieError, SiteMapError, UsageError) as error:
+    except (RulesError, CookieError, SiteMapError, UsageError, WordingsError) as error:
         print(f"optout: {error}", file=sys.stderr)
         return ExitCode.USAGE
     except LoginNeeded as error:

@@ -15,6 +15,7 @@ describe("standingOf", () => {
     ["did not stick", canvas, { state: true, status: "verify_failed" }, Standing.NEEDS_YOU],
     ["nothing saved", canvas, { state: true, status: "not_saved" }, Standing.NEEDS_YOU],
     ["ambiguous", canvas, { state: null, status: "ambiguous" }, Standing.NEEDS_YOU],
+    ["paused by the rules, even with a state read before", canvas, { state: true, status: "paused" }, Standing.PAUSED],
   ];
   for (const [name, setting, known, expected] of cases) {
     it(name, () => assert.equal(standingOf(setting, known), expected));
