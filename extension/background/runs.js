@@ -6,7 +6,8 @@ import { chosenSettings } from "../shared/choices.js";
 import { PLATFORM, RULES_FRESH_MS } from "../shared/config.js";
 import { serviceAddress } from "../shared/rules-source.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
-import { MessageType, RunStatus } from "../shared/vocabulary.js";
+import { wordingsForRun } from "../shared/teach.js";
+import { MessageType, RunStatus, SettingStatus } from "../shared/vocabulary.js";
 import { pinterestCookies } from "./cookies.js";
 import { askHost, cancelOnHost, HostError, newRequestId } from "./host.js";
 import { loadRules } from "./rules.js";
@@ -89,6 +90,9 @@ function recordReport(mode, report) {
         checkedAt: state === null ? (states[result.id]?.checkedAt ?? null) : checkedAt,
         message: result.message ?? "",
         page: result.page ?? null,
+        wording: result.wording ?? null,
+        wordingSource: result.wording_source ?? null,
+        candidates: result.status === SettingStatus.NOT_FOUND ? (result.candidates ?? []) : [],
       };
     }
     const problem = PROBLEM_STATUSES.includes(report.status)
@@ -100,13 +104,19 @@ function recordReport(mode, report) {
       [StoreKey.LAST_RUN]: {
         mode,
         status: report.status,
+        // named as in the report, so that shared/field-report.js reads this as it reads a report
+        platform: report.platform ?? PLATFORM,
+        engine_version: report.engine_version ?? "",
+        rules_version: report.rules_version ?? "",
         practice: report.practice === true,
         message: report.message ?? "",
         runId: report.run_id ?? null,
         finishedAt: checkedAt,
-        results: (report.results ?? []).map(({ id, status, before, after, verified, page, message }) => ({
-          id, status, before, after, verified, page, message,
-        })),
+        results: (report.results ?? []).map(
+          ({ id, status, before, after, verified, page, message, language, wording_source, candidates }) => ({
+            id, status, before, after, verified, page, message, language, wording_source, candidates,
+          }),
+        ),
       },
     });
   });
@@ -142,7 +152,7 @@ export async function runOnPinterest(mode) {
     const { preferences, rules: stored } = await readSnapshot();
     const rules = rulesAreFresh(stored, preferences) ? stored : await loadRules(preferences);
     if (rules !== stored) await rememberRules(rules, preferences);
-    const { knownSettings } = await readSnapshot();
+    const { knownSettings, taught } = await readSnapshot();
     const chosen = chosenSettings(rules.document, preferences.choices, knownSettings);
     if (chosen.length === 0) return { problem: { kind: "nothing_chosen", message: "Choose at least one setting in Options." } };
     writeProgress({ step: "launching", done: 0, total: chosen.length, message: "" });
@@ -151,6 +161,8 @@ export async function runOnPinterest(mode) {
       settings: chosen.map((setting) => setting.id),
       cookies: await pinterestCookies(),
     };
+    const wordings = wordingsForRun(taught, rules.document);
+    if (wordings) request.wordings = wordings;
     const report = await askHost(mode, request, { id: requestId, onProgress: writeProgress });
     writeProgress({ step: "finished", done: liveRun.total, total: liveRun.total, message: "" });
     await recordReport(mode, report);

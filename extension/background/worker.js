@@ -11,6 +11,7 @@ import { scheduleRecheck } from "./recheck.js";
 import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
 import { serialized } from "./serial.js";
 import { fullHistory, historyPage, refreshStatus } from "./status.js";
+import { forgetWording, sendFieldReport, teachWording } from "./taught.js";
 
 async function followPreferences() {
   const preferences = await readPreferences();
@@ -80,6 +81,9 @@ const HANDLERS = {
   [WorkerRequest.HISTORY]: (message) => historyPage(message.page ?? 1, message.pageSize ?? 20),
   [WorkerRequest.EXPORT_HISTORY]: () => fullHistory(),
   [WorkerRequest.SET_PREFERENCES]: (message) => serialized(() => writePreferences(message.changes ?? {})),
+  [WorkerRequest.TEACH]: (message) => teachWording(message.settingId, message.label),
+  [WorkerRequest.FORGET_WORDING]: (message) => forgetWording(message.settingId, message.wording),
+  [WorkerRequest.SEND_FIELD_REPORT]: (message) => sendFieldReport(message.document),
 };
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

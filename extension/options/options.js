@@ -76,6 +76,30 @@ function renderChoices(snapshot) {
   $("setting-groups").replaceChildren(...sections);
 }
 
+// The wordings the person taught, each removable; a removed one is no longer sent with runs.
+function renderTaught(snapshot) {
+  const titles = new Map((snapshot.rules?.document?.settings ?? []).map((setting) => [setting.id, setting.title]));
+  const items = [];
+  for (const [settingId, wordings] of Object.entries(snapshot.taught ?? {})) {
+    for (const wording of wordings) {
+      const item = element("li", "taught-wording");
+      const title = titles.get(settingId) ?? settingId;
+      item.append(element("span", "title", title), element("span", "wording", ` \u201c${wording}\u201d (taught by you) `));
+      const remove = element("button", "remove-taught", "Remove");
+      remove.type = "button";
+      remove.setAttribute("aria-label", `Remove \u201c${wording}\u201d for ${title}`);
+      remove.addEventListener("click", async () => {
+        await ask(WorkerRequest.FORGET_WORDING, { settingId, wording });
+        saved("Removed");
+      });
+      item.append(remove);
+      items.push(item);
+    }
+  }
+  $("taught-list").replaceChildren(...items);
+  $("taught-empty").hidden = items.length > 0;
+}
+
 async function chooseSetting(settingId, chosen) {
   const { preferences } = await readSnapshot();
   await savePreferences({ choices: { ...preferences.choices, [settingId]: chosen } });
@@ -160,15 +184,17 @@ async function start() {
   renderPreferences(snapshot.preferences);
   renderRulesSource(snapshot);
   renderChoices(snapshot);
+  renderTaught(snapshot);
   $("recheck").addEventListener("change", (event) => savePreferences({ recheck: event.target.value, recheckMinutes: null }));
   $("notifications").addEventListener("change", (event) => savePreferences({ notifications: event.target.checked }));
   $("privacy-signals").addEventListener("change", (event) => savePreferences({ privacySignals: event.target.checked }));
   $("service-form").addEventListener("submit", saveServiceUrl);
   $("export").addEventListener("click", exportHistory);
   chrome.storage.onChanged.addListener(async (changes, area) => {
-    if (area !== "local" || !(changes.rules || changes.knownSettings)) return;
+    if (area !== "local" || !(changes.rules || changes.knownSettings || changes.taught)) return;
     const snapshot = await readSnapshot();
     renderChoices(snapshot);
+    renderTaught(snapshot);
     renderRulesSource(snapshot);
   });
   await loadHistory();

@@ -9,6 +9,10 @@ import { readSnapshot } from "../shared/store.js";
 import { timeAgo } from "../shared/time.js";
 import { ProgressStep, RunStatus } from "../shared/vocabulary.js";
 import { describeSettingStatus, handInstruction, lookFor, NOT_OFFERED_SENTENCE, summarize } from "../shared/words.js";
+import { buildFieldReport, fieldReportText, reportsAddress } from "../shared/field-report.js";
+import { serviceAddress } from "../shared/rules-source.js";
+import { isTaught } from "../shared/teach.js";
+import { SettingStatus } from "../shared/vocabulary.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -41,6 +45,8 @@ function pillFor(row, live, running) {
   switch (row.standing) {
     case Standing.NOT_OFFERED:
       return element("span", "pill", "Not offered");
+    case Standing.PAUSED:
+      return pausedPill();
     case Standing.NEEDS_YOU:
       return element("span", "pill bad", "Needs you");
     case Standing.AS_CHOSEN:
@@ -64,6 +70,7 @@ function pinterestLink(text, address) {
 function metaFor(row, live, rules) {
   const meta = element("p", "setting-meta");
   const { setting, known, standing } = row;
+  if (standing === Standing.PAUSED) return pausedMeta(meta, known);
   if (standing === Standing.NOT_OFFERED) {
     meta.append(`${NOT_OFFERED_SENTENCE}. ${lookFor(setting)} `, pinterestLink("Look on Pinterest", settingsPage(rules, setting)));
     return meta;
@@ -88,10 +95,144 @@ function renderSettings(snapshot, view) {
       pillFor(row, live, view.running),
       element("p", "setting-explanation", row.setting.explanation),
       metaFor(row, live, snapshot.rules?.document),
+      ...teachingParts(row, snapshot, view.running),
     );
     return item;
   });
   $("settings").replaceChildren(...rows);
+}
+
+// ---- a setting Optout's rules pause: said neutrally, with the maintainers' own reason ----
+
+function pausedPill() {
+  return element("span", "pill", "Paused");
+}
+
+function pausedMeta(meta, known) {
+  meta.textContent = known?.message || describeSettingStatus(SettingStatus.PAUSED);
+  return meta;
+}
+
+// ---- teaching Optout a setting it did not find, and the field report the person may choose to send ----
+
+const teachState = {}; // per setting id: {taught: label, sentence, reportOpen, sent}
+
+function stateWord(state) {
+  if (state === true) return "now on";
+  if (state === false) return "now off";
+  return "state unknown";
+}
+
+function teachingParts(row, snapshot, running) {
+  const { setting, known } = row;
+  const parts = [];
+  if (isTaught({ wording_source: known?.wordingSource }) && known?.wording) {
+    parts.push(element("p", "taught-note", `Found by the name \u201c${known.wording}\u201d, taught by you.`));
+  }
+  const state = teachState[setting.id] ?? {};
+  if (known?.status !== SettingStatus.NOT_FOUND || running) return parts;
+  const candidates = known.candidates ?? [];
+  if (state.taught) {
+    parts.push(element("p", "taught-note", `Taught by you: \u201c${state.taught}\u201d. Optout will use it from your next run.`));
+  } else if (candidates.length) {
+    parts.push(candidateChoice(setting, candidates));
+  }
+  if (state.sentence) parts.push(element("p", "teach-problem", state.sentence));
+  const offer = fieldReportOffer(setting, snapshot, state);
+  if (offer) parts.push(offer);
+  return parts;
+}
+
+// "Is it one of these?": a named group of buttons, one per switch Optout found on the page and could not name.
+function candidateChoice(setting, candidates) {
+  const group = element("div", "teach");
+  const question = element("p", "teach-question", "Is it one of these?");
+  question.id = `teach-question-${setting.id}`;
+  const list = element("ul", "teach-candidates");
+  list.setAttribute("aria-labelledby", question.id);
+  for (const candidate of candidates) {
+    const button = element("button", "teach-candidate", candidate.label);
+    button.type = "button";
+    button.dataset.label = candidate.label;
+    button.setAttribute("aria-label", `${candidate.label} (${candidate.kind}, ${stateWord(candidate.state)})`);
+    button.append(element("span", "teach-state", ` \u2014 ${stateWord(candidate.state)}`));
+    button.addEventListener("click", () => teach(setting.id, candidate.label));
+    const item = element("li");
+    item.append(button);
+    list.append(item);
+  }
+  group.append(question, list);
+  return group;
+}
+
+async function teach(settingId, label) {
+  const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.TEACH, settingId, label });
+  teachState[settingId] = answer?.ok ? { taught: label } : { sentence: answer?.error?.message ?? "Optout could not learn it." };
+  await refreshView();
+  document.querySelector(`[data-setting-id="${CSS.escape(settingId)}"] .report-toggle`)?.focus();
+}
+
+// Opt-in only: the exact document is shown before anything is sent, and Send is a separate press.
+function fieldReportOffer(setting, snapshot, state) {
+  // The choice just made here, or else the newest one kept for this setting from an earlier popup.
+  const taught = state.taught ?? snapshot.taught?.[setting.id]?.[0] ?? null;
+  const document_ = snapshot.lastRun ? buildFieldReport(snapshot.lastRun, setting.id, taught) : null;
+  if (!document_) return null;
+  const box = element("div", "field-report");
+  const toggle = element("button", "report-toggle", "Tell Optout\u2019s maintainers about this page\u2026");
+  toggle.type = "button";
+  toggle.setAttribute("aria-expanded", String(Boolean(state.reportOpen)));
+  toggle.addEventListener("click", () => {
+    teachState[setting.id] = { ...state, reportOpen: !state.reportOpen, sent: null };
+    refreshView();
+  });
+  box.append(toggle);
+  if (!state.reportOpen) return box;
+  const text = fieldReportText(document_);
+  const address = reportsAddress(serviceAddress(snapshot.preferences));
+  box.append(
+    element(
+      "p",
+      "report-intro",
+      "Only the setting names on this page would be sent, exactly as below: no cookies, no account name, no Pins " +
+        "or boards, no full address. Nothing is sent unless you press Send.",
+    ),
+  );
+  const shown = element("pre", "report-document", text);
+  shown.tabIndex = 0;
+  shown.setAttribute("aria-label", "The report that would be sent");
+  box.append(shown);
+  const actions = element("div", "report-actions");
+  if (address) {
+    const send = element("button", "report-send", "Send");
+    send.type = "button";
+    send.addEventListener("click", () => sendReport(setting.id, document_));
+    actions.append(send);
+  } else {
+    box.append(element("p", "report-nowhere", "No rules service is set up yet, so there is nowhere to send it. You can copy it instead."));
+  }
+  const copy = element("button", "report-copy", "Copy");
+  copy.type = "button";
+  copy.addEventListener("click", async () => {
+    await navigator.clipboard.writeText(text);
+    copy.textContent = "Copied";
+  });
+  actions.append(copy);
+  box.append(actions);
+  if (state.sent) {
+    const said = element("p", "report-sent", state.sent);
+    said.setAttribute("role", "status");
+    box.append(said);
+  }
+  return box;
+}
+
+async function sendReport(settingId, document_) {
+  const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.SEND_FIELD_REPORT, document: document_ });
+  const result = answer?.ok ? answer.value : null;
+  const sent = result?.sent ? "Sent. Thank you: every copy of Optout can learn from it." : (result?.sentence ?? "Nothing was sent.");
+  teachState[settingId] = { ...(teachState[settingId] ?? {}), sent };
+  await refreshView();
 }
 
 function renderProblem(problem) {

@@ -8,4 +8,7 @@ export const WorkerRequest = Object.freeze({
   HISTORY: "history",
   EXPORT_HISTORY: "export_history",
   SET_PREFERENCES: "set_preferences",
+  TEACH: "teach",
+  FORGET_WORDING: "forget_wording",
+  SEND_FIELD_REPORT: "send_field_report",
 });
