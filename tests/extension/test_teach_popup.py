@@ -141,3 +141,25 @@ def test_a_taught_wording_is_listed_and_removable_in_the_options(world: World) -
     expect(options.locator("#taught-empty")).to_be_visible()
     assert local(world, "taught") == {}
     options.close()
+
+
+def test_a_paused_setting_shows_the_maintainers_reason_neutrally(world: World) -> None:
+    from playwright.sync_api import expect
+
+    reason = "Paused by Optout's maintainers: Pinterest changed this page; a fix is on its way."
+    world.worker.evaluate(
+        """async ([id, message]) => {
+            const stored = (await chrome.storage.local.get("settingStates")).settingStates ?? {};
+            stored[id] = { state: true, confirmed: false, status: "paused", checkedAt: null, message, candidates: [] };
+            await chrome.storage.local.set({ settingStates: stored });
+        }""",
+        [CANVAS, reason],
+    )
+    popup = ready_popup(world)
+    row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
+    expect(row.locator(".pill")).to_have_text("Paused")
+    expect(row.locator(".pill")).to_have_class("pill")  # neither good, warn nor bad
+    expect(row.locator(".setting-meta")).to_have_text(reason)
+    expect(row.locator(".teach")).to_have_count(0)
+    screenshot(popup, "popup-paused.png")
+    popup.close()
