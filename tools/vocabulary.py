@@ -5,7 +5,8 @@
 
 Sources: native_host/statuses.py (setting and run statuses), native_host/messaging/errors.py (error codes),
 native_host/rules/wordings.py (the limits on taught wordings), native_host/messaging/protocol.py (version, host
-name, message types, reply events) and the progress steps as docs/protocol.md lists them (the engine emits them as plain strings).
+name, message types, reply events) and the progress steps as docs/protocol.md lists them (the engine emits them
+as plain strings).
 """
 
 from __future__ import annotations

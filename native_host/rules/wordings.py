@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from native_host.engine.labels import normalize
-from native_host.rules.format import RuleSet
+if TYPE_CHECKING:  # the protocol layer checks wordings on every request: keep the rules (jsonschema) out of it
+    from native_host.rules.format import RuleSet
 
 MAX_WORDING = 300  # characters: as long as a label the engine keeps from a page (decisions.MAX_TEXT)
 MAX_PER_SETTING = 10
 MAX_SETTINGS = 50
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a wording with none would match any control once normalized
 
 Wordings = dict[str, tuple[str, ...]]
 
@@ -45,7 +47,7 @@ def parse_wordings(document: Any) -> Wordings:
         for text in texts:
             if len(text) > MAX_WORDING:
                 raise WordingsError(f"A taught wording for '{name}' is longer than {MAX_WORDING} characters.")
-            if not normalize(text):
+            if not LETTER_OR_DIGIT.search(text):
                 raise WordingsError(f"A taught wording for '{name}' has no letters or digits.")
         if texts:
             wordings[setting_id] = tuple(dict.fromkeys(texts))

@@ -150,7 +150,9 @@ def test_a_paused_setting_shows_the_maintainers_reason_neutrally(world: World) -
     world.worker.evaluate(
         """async ([id, message]) => {
             const stored = (await chrome.storage.local.get("settingStates")).settingStates ?? {};
-            stored[id] = { state: true, confirmed: false, status: "paused", checkedAt: null, message, candidates: [] };
+            // as a paused run leaves it: the state and time of the last read kept, the status and message new
+            const checkedAt = new Date().toISOString();
+            stored[id] = { state: false, confirmed: true, status: "paused", checkedAt, message, candidates: [] };
             await chrome.storage.local.set({ settingStates: stored });
         }""",
         [CANVAS, reason],

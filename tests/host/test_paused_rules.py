@@ -19,6 +19,13 @@ from replica import ReplicaConfig, serve
 
 from .test_host_unit import Recorder, handle
 
+RUN_SECONDS = 90.0  # a real browser on a busy machine
+
+
+def final(recorder: Recorder, request_id: str) -> dict[str, Any]:
+    return recorder.wait_for(lambda m: m["id"] == request_id and m["event"] in ("result", "error"), RUN_SECONDS)
+
+
 CANVAS = "pinterest.genai.canvas_training"
 SITES = "pinterest.ads.sites_you_visit"
 REASON = "Pinterest changed this page; Optout's reading of it is being fixed."
@@ -61,10 +68,10 @@ def test_a_paused_setting_is_skipped_until_a_later_bundle_unpauses_it(tmp_path: 
         try:
             paused = with_canvas_paused(rules_document(version=f"{SHIPPED}.1"), REASON)
             handle(host, {"id": "b1", "type": "rules", "platform": "pinterest", "bundle": signed(paused)})
-            assert recorder.final("b1")["data"]["version"] == f"{SHIPPED}.1"
+            assert final(recorder, "b1")["data"]["version"] == f"{SHIPPED}.1"
             run = {"type": "check", "platform": "pinterest", "cookies": cookies, "settings": [CANVAS, SITES]}
             handle(host, {"id": "c1", **run})
-            results = {r["id"]: r for r in recorder.final("c1")["data"]["results"]}
+            results = {r["id"]: r for r in final(recorder, "c1")["data"]["results"]}
             assert results[CANVAS]["status"] == SettingStatus.PAUSED
             assert REASON in results[CANVAS]["message"] and results[CANVAS]["before"] is None
             assert results[SITES]["status"] == SettingStatus.WOULD_CHANGE  # the others still run
@@ -72,16 +79,16 @@ def test_a_paused_setting_is_skipped_until_a_later_bundle_unpauses_it(tmp_path: 
             handle(
                 host, {"id": "c2", "type": "apply", "platform": "pinterest", "cookies": cookies, "settings": [CANVAS]}
             )
-            report = recorder.final("c2")["data"]
+            report = final(recorder, "c2")["data"]
             assert report["results"][0]["status"] == SettingStatus.PAUSED and report["clicks"] == 0
             assert report["browser_launches"] == 0  # nothing to read: no browser at all
             assert replica.store.state(cookies)[CANVAS] is True
 
             unpaused = rules_document(version=f"{SHIPPED}.2")
             handle(host, {"id": "b2", "type": "rules", "platform": "pinterest", "bundle": signed(unpaused)})
-            assert recorder.final("b2")["data"]["version"] == f"{SHIPPED}.2"
+            assert final(recorder, "b2")["data"]["version"] == f"{SHIPPED}.2"
             handle(host, {"id": "c3", **run})
-            results = {r["id"]: r for r in recorder.final("c3")["data"]["results"]}
+            results = {r["id"]: r for r in final(recorder, "c3")["data"]["results"]}
             assert results[CANVAS]["status"] == SettingStatus.WOULD_CHANGE
         finally:
             host.shut_down(5)
