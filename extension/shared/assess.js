@@ -83,7 +83,11 @@ function headlineOf(view, hasRules) {
   if (asChosen === 0) {
     return { title: "Nothing to change", text: "Pinterest doesn\u2019t offer these settings on your account." };
   }
-  return { title: "You\u2019re opted out", text: `${plural(asChosen, "setting is", "settings are")} how you chose.${notOfferedText}` };
+  const pausedText = view.counts.paused > 0 ? ` Optout has paused ${plural(view.counts.paused, "setting", "settings")} for now.` : "";
+  return {
+    title: "You\u2019re opted out",
+    text: `${plural(asChosen, "setting is", "settings are")} how you chose.${notOfferedText}${pausedText}`,
+  };
 }
 
 // A setting counts as done once the helper reports it finished; the step it is on adds a part, so the

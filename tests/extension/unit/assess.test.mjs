@@ -109,3 +109,23 @@ describe("runProgress", () => {
     assert.deepEqual(runProgress({ done: 9, settings: { a: { step: "verifying" } } }, 8), { done: 8, fraction: 1 });
   });
 });
+
+describe("a paused setting", () => {
+  it("is neither opted out nor a problem, and the headline says Optout paused it", () => {
+    const view = assess(
+      snapshot({
+        settingStates: {
+          [canvas.id]: { state: true, status: "paused", message: "Paused by Optout's maintainers: fixing it." },
+          [ads.id]: { state: false, status: "already_ok" },
+        },
+      }),
+    );
+    assert.deepEqual(
+      view.rows.map((row) => row.standing),
+      [Standing.PAUSED, Standing.AS_CHOSEN],
+    );
+    assert.equal(view.counts.paused, 1);
+    assert.equal(view.badge.text, "\u2713"); // not counted among the settings that are not how the person chose
+    assert.match(view.headline.text, /paused 1 setting for now/);
+  });
+});
