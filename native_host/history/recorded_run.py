@@ -107,7 +107,7 @@ def engine_runner(**option_fields: Any) -> RunFunction:
         on_progress: Callable[[ProgressEvent], None],
         cancel: threading.Event,
     ) -> RunReport:
-        from native_host.engine.run import run as engine
+        from native_host.engine import run as engine
 
         run = engine.apply if mode is RunMode.APPLY else engine.check
         return run(rules, cookies, settings, engine.RunOptions(**option_fields), on_progress, cancel)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from native_host.engine import browser
+from native_host.engine import run as engine
 from native_host.engine.decisions import (
     MAX_ITEMS,
     MAX_NAMES,
@@ -28,8 +30,6 @@ from native_host.engine.decisions import (
 from native_host.engine.labels import Control, Match
 from native_host.engine.page_driver import Launched
 from native_host.engine.page_watch import ActionOutcome, NetworkWatch
-from native_host.engine.run import browser
-from native_host.engine.run import run as engine
 from native_host.rules.format import load_shipped_rules
 from native_host.statuses import RunStatus, SettingStatus
 

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from native_host.engine import run as engine
 from native_host.engine.report import ProgressEvent
-from native_host.engine.run import run as engine
 from native_host.messaging.framing import MAX_REPLY_BYTES, encode_frame, encode_message
 from native_host.messaging.host import Host
 from native_host.statuses import SettingStatus

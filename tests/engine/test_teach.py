@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from native_host import decisions
 from native_host.cli.main import main
+from native_host.engine import decisions
 from native_host.engine.decisions import Scan
 from native_host.engine.labels import Control, Source, find_control
 from native_host.rules.format import load_shipped_rules

@@ -391,7 +391,7 @@ def test_a_practice_host_says_so_in_hello_every_report_and_the_history(tmp_path:
 def test_the_installed_host_ignores_a_site_map_in_its_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from native_host.engine.run import run as engine
+    from native_host.engine import run as engine
 
     monkeypatch.setenv("OPTOUT_SITE_MAP", "https://www.pinterest.com=http://127.0.0.1:9")
     seen: list[engine.RunOptions] = []
