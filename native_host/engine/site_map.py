@@ -114,9 +114,16 @@ class SiteMapProxies:
         return [f"--host-resolver-rules={', '.join(self.resolver_rules)}", "--ignore-certificate-errors"]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that closes a connection mid-answer (a run ending, a page moving on) is normal here; the base
+        # class would print a traceback into the person's terminal.
+        return
+
+
 def _start_proxy(mapping: Mapping) -> ThreadingHTTPServer:
     handler = type("MappedOriginHandler", (_ForwardingHandler,), {"mapping": mapping})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.socket = _tls_context(mapping.host).wrap_socket(server.socket, server_side=True)
     # A short poll interval: shutdown() waits for the next poll, and every run ends with one.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 import threading
+import time
 
 import pytest
 from flask import Flask, jsonify, make_response, redirect, request
@@ -93,3 +96,31 @@ def test_form_posts_and_in_page_requests_carry_the_cookies(mapped_page):
 def test_without_a_site_map_no_flags_are_added():
     with SiteMapProxies({}) as proxies:
         assert proxies.browser_args() == []
+
+
+def test_a_client_that_hangs_up_mid_answer_prints_no_traceback(capfd):
+    # A browser that closes its connection while the proxy still answers is normal (a run ending): the person's
+    # terminal must stay clean.
+    app = Flask(__name__)
+
+    @app.get("/slow")
+    def slow():
+        time.sleep(0.3)
+        return "x" * 200_000
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with SiteMapProxies({"https://www.pinterest.com": f"http://127.0.0.1:{server.server_port}"}) as proxies:
+            port = proxies._servers[0].server_address[1]
+            context = ssl.create_default_context()
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+            for _ in range(3):
+                with socket.create_connection(("127.0.0.1", port)) as raw:
+                    tls = context.wrap_socket(raw, server_hostname="www.pinterest.com")
+                    tls.sendall(b"GET /slow HTTP/1.1\r\nHost: www.pinterest.com\r\n\r\n")
+                    tls.close()
+            time.sleep(0.8)  # the proxy writes its answers to closed connections meanwhile
+    finally:
+        server.shutdown()
+    assert "Traceback" not in capfd.readouterr().err
