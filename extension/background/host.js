@@ -22,9 +22,17 @@ export function newRequestId() {
   return `r${Date.now().toString(36)}${counter}`;
 }
 
-function disconnectError(message = "") {
-  if (/not found/i.test(message)) return new HostError("host_missing", message);
-  if (/forbidden/i.test(message)) return new HostError("host_forbidden", message);
+// Chromium says why a port closed in runtime.lastError ("Specified native messaging host not found.",
+// "Access to the specified native messaging host is forbidden."); Firefox says it on port.error instead
+// ("No such native application com.optout.host", "This extension does not have permission to use native
+// application ..."). Whichever carries a message decides.
+const MISSING = /not found|no such native application/i;
+const FORBIDDEN = /forbidden|does not have permission/i;
+
+export function disconnectError(portError = null, lastError = null) {
+  const message = String(portError?.message ?? lastError?.message ?? "");
+  if (MISSING.test(message)) return new HostError("host_missing", message);
+  if (FORBIDDEN.test(message)) return new HostError("host_forbidden", message);
   return new HostError("host_failed", message || "The Optout helper stopped unexpectedly.");
 }
 
@@ -34,7 +42,7 @@ export function askHost(type, fields = {}, { onProgress = () => {}, id = newRequ
     try {
       port = chrome.runtime.connectNative(HOST_NAME);
     } catch (error) {
-      reject(disconnectError(String(error?.message ?? error)));
+      reject(disconnectError(error instanceof Error ? error : { message: String(error) }));
       return;
     }
     let settled = false;
@@ -57,13 +65,21 @@ export function askHost(type, fields = {}, { onProgress = () => {}, id = newRequ
         finish(reject, new HostError("protocol", error.message ?? "", { code: error.code, name: error.name }));
       }
     });
-    port.onDisconnect.addListener(() => {
+    port.onDisconnect.addListener((closed) => {
       if (settled) return;
       settled = true;
       openPorts.delete(id);
-      reject(disconnectError(chrome.runtime.lastError?.message));
+      reject(disconnectError(closed?.error ?? port.error, chrome.runtime.lastError));
     });
-    port.postMessage({ id, type, protocol: PROTOCOL_VERSION, ...fields });
+    try {
+      port.postMessage({ id, type, protocol: PROTOCOL_VERSION, ...fields });
+    } catch (error) {
+      // Firefox may close a port to a missing host before the first message: its reason is on port.error.
+      if (settled) return;
+      settled = true;
+      openPorts.delete(id);
+      reject(disconnectError(port.error, error));
+    }
   });
 }
 
