@@ -13,11 +13,21 @@ EXTENSION_ID_FILE = Path(__file__).resolve().parent.parent / "extension" / "exte
 GECKO_ID = "optout@optout.invalid"
 
 _CHROME_ID = re.compile(r"^[a-p]{32}$")
+# Firefox add-on ids are email-like (`name@example.org`) or a GUID in braces, as addons.mozilla.org accepts them.
+_GECKO_ID = re.compile(
+    r"^(\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}"
+    r"|[A-Za-z0-9._-]*@[A-Za-z0-9._-]+)$"
+)
 
 
 def is_chrome_extension_id(text: str) -> bool:
     """A Chrome extension id is 32 letters from a to p."""
     return bool(_CHROME_ID.match(text))
+
+
+def is_gecko_id(text: str) -> bool:
+    """A Firefox add-on id: `name@domain` or `{GUID}`."""
+    return bool(_GECKO_ID.match(text))
 
 
 def default_chrome_extension_id(path: Path = EXTENSION_ID_FILE) -> str | None:

@@ -7,8 +7,10 @@ const BRANDS = [
   ["Chromium", "chromium"],
 ];
 
-export function browserName(userAgentData = globalThis.navigator?.userAgentData, userAgent = globalThis.navigator?.userAgent ?? "") {
-  if (/Firefox\//.test(userAgent)) return "firefox";
+// Firefox is told apart by what it is, not what it calls itself: its extension pages live under
+// moz-extension://. Chromium-family browsers name their brand in userAgentData.
+export function browserName(runtime = globalThis.chrome?.runtime, userAgentData = globalThis.navigator?.userAgentData) {
+  if (String(runtime?.getURL?.("") ?? "").startsWith("moz-extension:")) return "firefox";
   const brands = (userAgentData?.brands ?? []).map((entry) => entry.brand);
   for (const [brand, name] of BRANDS) {
     if (brands.includes(brand)) return name;
@@ -16,6 +18,8 @@ export function browserName(userAgentData = globalThis.navigator?.userAgentData,
   return "chrome";
 }
 
-export function installCommand(extensionId = globalThis.chrome?.runtime?.id, browser = browserName()) {
-  return `optout install --browser ${browser} --extension-id ${extensionId}`;
+// In Firefox runtime.id is the add-on's gecko id (manifest browser_specific_settings), which `optout install`
+// writes into allowed_extensions; in the others it is the 32-letter id for allowed_origins.
+export function installCommand(runtime = globalThis.chrome?.runtime, userAgentData = globalThis.navigator?.userAgentData) {
+  return `optout install --browser ${browserName(runtime, userAgentData)} --extension-id ${runtime?.id}`;
 }

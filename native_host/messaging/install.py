@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from native_host.extension_ids import GECKO_ID
@@ -53,6 +55,71 @@ BROWSERS: dict[str, Browser] = {
         Browser("firefox", "Firefox", ".mozilla", "Mozilla", r"Software\Mozilla", firefox=True),
     )
 }
+
+
+@dataclass(frozen=True)
+class Program:
+    """Where a browser's own program lives, to tell whether it is installed at all."""
+
+    linux_commands: tuple[str, ...]  # looked up on PATH
+    profile_marker: str  # relative to the home directory on Linux: present once the browser has run
+    mac_app: str  # in /Applications or ~/Applications
+    windows_exe: str  # relative to Program Files, Program Files (x86) or the user's local app data
+
+
+PROGRAMS: dict[str, Program] = {
+    "chrome": Program(
+        ("google-chrome", "google-chrome-stable"),
+        ".config/google-chrome/Local State",
+        "Google Chrome.app",
+        r"Google\Chrome\Application\chrome.exe",
+    ),
+    "chromium": Program(
+        ("chromium", "chromium-browser"),
+        ".config/chromium/Local State",
+        "Chromium.app",
+        r"Chromium\Application\chrome.exe",
+    ),
+    "edge": Program(
+        ("microsoft-edge", "microsoft-edge-stable"),
+        ".config/microsoft-edge/Local State",
+        "Microsoft Edge.app",
+        r"Microsoft\Edge\Application\msedge.exe",
+    ),
+    "brave": Program(
+        ("brave-browser", "brave"),
+        ".config/BraveSoftware/Brave-Browser/Local State",
+        "Brave Browser.app",
+        r"BraveSoftware\Brave-Browser\Application\brave.exe",
+    ),
+    "firefox": Program(
+        ("firefox", "firefox-esr"), ".mozilla/firefox/profiles.ini", "Firefox.app", r"Mozilla Firefox\firefox.exe"
+    ),
+}
+
+
+def browser_found(
+    browser: Browser,
+    *,
+    system: str,
+    home: Path,
+    environ: Mapping[str, str] = os.environ,
+    which: Callable[[str], str | None] = shutil.which,
+) -> bool:
+    """Whether `browser` itself is on this computer: its program, or (Linux) a profile it made when it ran.
+
+    The folders `install` writes manifests into do not count: they exist whether or not the browser does.
+    """
+    program = PROGRAMS[browser.key]
+    if system == "linux":
+        return any(which(command) for command in program.linux_commands) or (home / program.profile_marker).is_file()
+    if system == "darwin":
+        return any((folder / program.mac_app).is_dir() for folder in (Path("/Applications"), home / "Applications"))
+    if system == "win32":
+        roots = [environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA")]
+        exe = PureWindowsPath(program.windows_exe).parts
+        return any(Path(root, *exe).is_file() for root in roots if root)
+    return False
 
 
 class InstallError(Exception):
@@ -138,8 +205,9 @@ def select_browsers(names: list[str] | None) -> list[Browser]:
 
 def install(
     browsers: list[Browser],
-    extension_id: str,
+    extension_id: str | None,
     *,
+    gecko_id: str = GECKO_ID,
     system: str,
     home: Path,
     base: Path,
@@ -148,6 +216,8 @@ def install(
     write_registry: bool | None = None,
 ) -> list[ManifestLocation]:
     """Write the launcher, the list of served extensions and each browser's manifest; returns where they went.
+
+    `extension_id` is the Chrome-family id (allowed_origins), `gecko_id` the Firefox add-on id (allowed_extensions).
 
     `data_dir_setting` is baked into the launcher (the browser starts the host without the user's shell
     environment). The registry is written only on Windows itself.
@@ -158,12 +228,12 @@ def install(
     launcher.write_text(launcher_text(system, python, PACKAGE_ROOT, data_dir_setting), encoding="utf-8", newline="")
     if system != "win32":
         launcher.chmod(0o700)
-    callers = _merged_callers(callers_path(base), extension_id)
+    callers = _merged_callers(callers_path(base), extension_id, gecko_id)
     callers_path(base).write_text(json.dumps(callers.to_json(), indent=2) + "\n", encoding="utf-8")
     locations = []
     for browser in browsers:
         location = manifest_location(browser, system, home, install_dir)
-        document = manifest_document(browser, launcher, [extension_id], [GECKO_ID])
+        document = manifest_document(browser, launcher, [extension_id] if extension_id else [], [gecko_id])
         location.manifest.parent.mkdir(parents=True, exist_ok=True)
         location.manifest.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         locations.append(location)
@@ -172,12 +242,13 @@ def install(
     return locations
 
 
-def _merged_callers(path: Path, extension_id: str) -> AllowedCallers:
+def _merged_callers(path: Path, extension_id: str | None, gecko_id: str) -> AllowedCallers:
     try:
         known = AllowedCallers.from_json(json.loads(path.read_bytes()))
     except (OSError, ValueError):
         known = AllowedCallers(frozenset(), frozenset())
-    return AllowedCallers(known.chrome_ids | {extension_id}, known.gecko_ids | {GECKO_ID})
+    chrome_ids = known.chrome_ids | ({extension_id} if extension_id else set())
+    return AllowedCallers(chrome_ids, known.gecko_ids | {gecko_id})
 
 
 def uninstall(
@@ -239,16 +310,32 @@ class Diagnosis:
     callers: tuple[str, ...] = ()
     hello: dict[str, Any] | None = None
     seconds: float | None = None
+    browser_found: bool = True
 
 
-def diagnose(browsers: list[Browser], *, system: str, home: Path, base: Path) -> list[Diagnosis]:
-    """For each browser: is a manifest installed, is it ours and well formed, and does its host answer hello?"""
+def diagnose(
+    browsers: list[Browser],
+    *,
+    system: str,
+    home: Path,
+    base: Path,
+    found: Callable[[Browser], bool] | None = None,
+) -> list[Diagnosis]:
+    """For each browser: is the browser there, is a manifest installed, is it ours and well formed, and does its
+    host answer hello? `found` says whether a browser is installed (default: `browser_found`)."""
     install_dir = host_install_dir(base)
-    return [_diagnose_one(manifest_location(browser, system, home, install_dir)) for browser in browsers]
+    is_found = found or (lambda browser: browser_found(browser, system=system, home=home))
+    return [
+        _diagnose_one(manifest_location(browser, system, home, install_dir), is_found(browser)) for browser in browsers
+    ]
 
 
-def _diagnose_one(location: ManifestLocation) -> Diagnosis:
+def _diagnose_one(location: ManifestLocation, found: bool) -> Diagnosis:
     browser, path = location.browser, location.manifest
+    if not found:
+        registered = " (the helper is registered for it anyway)" if path.exists() else ""
+        message = f"{browser.name} is not installed on this computer{registered}"
+        return Diagnosis(browser, path, path.exists(), False, message, browser_found=False)
     if not path.exists():
         return Diagnosis(browser, path, False, False, "not installed")
     try:

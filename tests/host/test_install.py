@@ -11,6 +11,7 @@ from native_host.extension_ids import GECKO_ID
 from native_host.messaging.install import (
     BROWSERS,
     SYSTEMS,
+    browser_found,
     diagnose,
     install,
     launcher_path,
@@ -123,7 +124,7 @@ def test_doctor_starts_each_installed_host_and_says_hello(tmp_path: Path) -> Non
     broken.write_text(json.dumps({**json.loads(broken.read_text()), "path": str(tmp_path / "missing")}))
     findings = {
         finding.browser.key: finding
-        for finding in diagnose(select_browsers(None), system="linux", home=home, base=base)
+        for finding in diagnose(select_browsers(None), system="linux", home=home, base=base, found=lambda _: True)
     }
     assert findings["chromium"].ok and findings["chromium"].hello["protocol"] == 1
     assert findings["firefox"].ok
@@ -140,7 +141,7 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 def test_install_doctor_and_uninstall_commands(tmp_path: Path) -> None:
     env = host_env(tmp_path)
     bad = run_cli(env, "install", "--extension-id", "not-an-id")
-    assert bad.returncode == 2 and "not a Chrome extension id" in bad.stderr
+    assert bad.returncode == 2 and "not an extension id" in bad.stderr
     installed = run_cli(env, "install", "--browser", "chromium", "--extension-id", TEST_EXTENSION_ID)
     assert installed.returncode == 0, installed.stderr
     manifest = Path(env["HOME"]) / EXPECTED_FOLDERS["linux"]["chromium"] / NAME
@@ -158,6 +159,64 @@ def test_install_doctor_and_uninstall_commands(tmp_path: Path) -> None:
     assert not manifest.exists()
     after = run_cli(env, "doctor")
     assert after.returncode == 5 and "not installed for any browser" in after.stdout
+
+
+def test_install_takes_a_firefox_add_on_id(tmp_path: Path) -> None:
+    env = host_env(tmp_path)
+    gecko_id = "optout-test@example.org"
+    installed = run_cli(env, "install", "--browser", "firefox", "--extension-id", gecko_id)
+    assert installed.returncode == 0, installed.stderr
+    manifest = Path(env["HOME"]) / EXPECTED_FOLDERS["linux"]["firefox"] / NAME
+    assert json.loads(manifest.read_text())["allowed_extensions"] == [gecko_id]
+    assert gecko_id in json.loads(callers_path(Path(env["OPTOUT_DATA_DIR"])).read_text())["gecko_ids"]
+
+    wrong_browser = run_cli(env, "install", "--browser", "chrome", "--extension-id", gecko_id)
+    assert wrong_browser.returncode == 2 and "--browser firefox" in wrong_browser.stderr
+    assert "Traceback" not in wrong_browser.stderr
+
+
+def test_browser_found_looks_for_the_program_not_the_manifest_folder(tmp_path: Path) -> None:
+    firefox, chrome = BROWSERS["firefox"], BROWSERS["chrome"]
+    nothing_on_path = lambda _command: None  # noqa: E731
+    install(select_browsers(None), TEST_EXTENSION_ID, system="linux", home=tmp_path, base=tmp_path / "data")
+    assert not browser_found(firefox, system="linux", home=tmp_path, which=nothing_on_path)
+    assert browser_found(firefox, system="linux", home=tmp_path, which={"firefox-esr": "/usr/bin/firefox-esr"}.get)
+    (tmp_path / ".mozilla" / "firefox").mkdir(parents=True)
+    (tmp_path / ".mozilla" / "firefox" / "profiles.ini").write_text("[General]\n")
+    assert browser_found(firefox, system="linux", home=tmp_path, which=nothing_on_path)
+    (tmp_path / "Applications" / "Google Chrome.app").mkdir(parents=True)
+    assert browser_found(chrome, system="darwin", home=tmp_path)
+    program_files = tmp_path / "Program Files"
+    assert not browser_found(chrome, system="win32", home=tmp_path, environ={"ProgramFiles": str(program_files)})
+    (program_files / "Google" / "Chrome" / "Application").mkdir(parents=True)
+    (program_files / "Google" / "Chrome" / "Application" / "chrome.exe").write_bytes(b"")
+    assert browser_found(chrome, system="win32", home=tmp_path, environ={"ProgramFiles": str(program_files)})
+
+
+def test_doctor_never_calls_a_browser_that_is_not_installed_ok(tmp_path: Path) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    env = host_env(tmp_path, PATH=str(empty_bin))  # no browser program anywhere on PATH
+    assert run_cli(env, "install").returncode == 0
+    home = Path(env["HOME"])
+    (home / ".config" / "chromium" / "Local State").write_text("{}")  # Chromium has run under this HOME
+
+    doctor = run_cli(env, "doctor", "--json")
+    findings = {finding["browser"]: finding for finding in json.loads(doctor.stdout)}
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert findings["chromium"]["ok"] and findings["chromium"]["browser_found"]
+    for key in ("chrome", "edge", "brave", "firefox"):
+        assert findings[key]["browser_found"] is False and findings[key]["ok"] is False, findings[key]
+        assert findings[key]["installed"] is True and "not installed on this computer" in findings[key]["message"]
+
+    text = run_cli(env, "doctor").stdout
+    firefox_line = next(line for line in text.splitlines() if "Firefox:" in line)
+    assert firefox_line.startswith("--") and "ok" not in firefox_line
+    assert "Firefox is not installed on this computer" in text
+
+    (home / ".config" / "chromium" / "Local State").unlink()
+    nowhere = run_cli(env, "doctor")
+    assert nowhere.returncode == 5 and "not installed for any browser on this computer" in nowhere.stdout
 
 
 def test_history_command_lists_runs(tmp_path: Path) -> None:

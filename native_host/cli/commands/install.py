@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from native_host.exit_codes import ExitCode
-from native_host.extension_ids import default_chrome_extension_id, is_chrome_extension_id
+from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id, is_gecko_id
 from native_host.messaging.install import (
     BROWSERS,
     Diagnosis,
@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--extension-id",
         metavar="ID",
-        help="the Chrome extension id to serve (default: the id in extension/extension-id.txt)",
+        help="the extension to serve: a Chrome-family id (default: extension/extension-id.txt) or a Firefox "
+        f"add-on id (default: {GECKO_ID})",
     )
     parser.set_defaults(run=run_install)
 
@@ -57,18 +58,32 @@ def _add_browser_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    extension_id = args.extension_id or default_chrome_extension_id()
-    if extension_id is None:
-        print("No extension id known: pass --extension-id with your extension's id.", file=sys.stderr)
+    browsers = select_browsers(args.browser)
+    chrome_id, gecko_id = default_chrome_extension_id(), GECKO_ID
+    given = args.extension_id
+    if given and is_gecko_id(given):
+        gecko_id = given
+        if args.browser and not any(browser.firefox for browser in browsers):
+            print(f"'{given}' is a Firefox add-on id: use it with --browser firefox.", file=sys.stderr)
+            return ExitCode.USAGE
+    elif given and is_chrome_extension_id(given):
+        chrome_id = given
+    elif given:
+        print(
+            f"'{given}' is not an extension id: Chrome, Chromium, Edge and Brave use 32 letters from a to p, "
+            "Firefox an add-on id such as name@example.org.",
+            file=sys.stderr,
+        )
         return ExitCode.USAGE
-    if not is_chrome_extension_id(extension_id):
-        print(f"'{extension_id}' is not a Chrome extension id (32 letters from a to p).", file=sys.stderr)
+    if chrome_id is None and not all(browser.firefox for browser in browsers):
+        print("No Chrome extension id known: pass --extension-id with your extension's id.", file=sys.stderr)
         return ExitCode.USAGE
     system = current_system()
     try:
         locations = install(
-            select_browsers(args.browser),
-            extension_id,
+            browsers,
+            chrome_id,
+            gecko_id=gecko_id,
             system=system,
             home=Path.home(),
             base=data_dir(),
@@ -81,7 +96,8 @@ def run_install(args: argparse.Namespace) -> int:
     for location in locations:
         where = f"{location.manifest}" + (f" (registry HKCU\\{location.registry_key})" if location.registry_key else "")
         print(f"{location.browser.name}: {where}")
-    print(f"Serving extension {extension_id}. Run 'optout doctor' to check each browser.")
+    served = [extension_id for extension_id in (chrome_id, gecko_id) if extension_id]
+    print(f"Serving extension {' and '.join(served)}. Run 'optout doctor' to check each browser.")
     return ExitCode.ALL_DONE
 
 
@@ -104,15 +120,16 @@ def run_doctor(args: argparse.Namespace) -> int:
         print(json.dumps([_finding_json(finding) for finding in findings], indent=2))
     else:
         for finding in findings:
-            mark = "ok  " if finding.ok else ("--  " if not finding.installed else "FAIL")
+            mark = "ok  " if finding.ok else ("--  " if not (finding.installed and finding.browser_found) else "FAIL")
             print(f"{mark} {finding.browser.name}: {finding.manifest}")
             print(f"     {finding.message}" + (f" in {finding.seconds * 1000:.0f} ms" if finding.ok else ""))
             if finding.host_path:
                 print(f"     host: {finding.host_path}; serves {', '.join(finding.callers)}")
-    installed = [finding for finding in findings if finding.installed]
+    # A manifest for a browser that is not on this computer reaches nobody: it neither passes nor fails.
+    installed = [finding for finding in findings if finding.installed and finding.browser_found]
     if not installed:
         if not args.json:
-            print("The host is not installed for any browser. Run 'optout install'.")
+            print("The host is not installed for any browser on this computer. Run 'optout install'.")
         return ExitCode.FAILED
     return ExitCode.ALL_DONE if all(finding.ok for finding in installed) else ExitCode.FAILED
 
@@ -121,6 +138,7 @@ def _finding_json(finding: Diagnosis) -> dict[str, object]:
     return {
         "browser": finding.browser.key,
         "manifest": str(finding.manifest),
+        "browser_found": finding.browser_found,
         "installed": finding.installed,
         "ok": finding.ok,
         "message": finding.message,
