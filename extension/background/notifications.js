@@ -14,15 +14,33 @@ export const NotificationId = Object.freeze({
   LOGGED_OUT: "logged-out",
 });
 
+// Clicking a notice's body does its main action, in every browser: Firefox refuses notification buttons,
+// and a click is what most people try first anyway. worker.js maps each action to what it does.
+export const NoticeAction = Object.freeze({ FIX: "fix", OPEN_OPTIONS: "open-options", LOG_IN: "log-in" });
+
+export const CLICK_ACTION = Object.freeze({
+  [NotificationId.DRIFT]: NoticeAction.FIX,
+  [NotificationId.NEW_SETTINGS]: NoticeAction.OPEN_OPTIONS,
+  [NotificationId.LOGGED_OUT]: NoticeAction.LOG_IN,
+});
+
+// Where there are no buttons, the message says what a click does.
+const CLICK_HINT = Object.freeze({
+  [NoticeAction.FIX]: "Click to fix it now.",
+  [NoticeAction.OPEN_OPTIONS]: "Click to choose in Options.",
+  [NoticeAction.LOG_IN]: "Click to log in.",
+});
+
 const ICON = "icons/icon128.png";
 
-async function show(id, title, message, buttons) {
+// Buttons are asked for and, when the browser refuses them (Firefox throws on the option), left out:
+// feature detection by trying, not by the browser's name.
+export async function show(id, title, message, buttons) {
   const options = { type: "basic", iconUrl: chrome.runtime.getURL(ICON), title, message, priority: 1 };
   try {
     await chrome.notifications.create(id, { ...options, buttons: buttons.map((label) => ({ title: label })) });
   } catch {
-    // Firefox has no notification buttons; the notification itself still says what happened.
-    await chrome.notifications.create(id, options);
+    await chrome.notifications.create(id, { ...options, message: `${message} ${CLICK_HINT[CLICK_ACTION[id]]}` });
   }
 }
 

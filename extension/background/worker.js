@@ -5,7 +5,14 @@ import { COOKIE_DOMAIN, LOGIN_URL, RECHECK_ALARM, SESSION_COOKIE } from "../shar
 import { WorkerRequest } from "../shared/requests.js";
 import { readPreferences, StoreKey, writePreferences } from "../shared/store.js";
 import { updateBadge } from "./badge.js";
-import { decideNewSettings, newSettingsOffered, NotificationId, notifyFindings } from "./notifications.js";
+import {
+  CLICK_ACTION,
+  decideNewSettings,
+  newSettingsOffered,
+  NoticeAction,
+  NotificationId,
+  notifyFindings,
+} from "./notifications.js";
 import { applyPrivacySignals } from "./privacy-signals.js";
 import { scheduleRecheck } from "./recheck.js";
 import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
@@ -68,10 +75,25 @@ async function onNotificationButton(notificationId, buttonIndex) {
   }
 }
 
-chrome.notifications.onButtonClicked.addListener(onNotificationButton);
+const NOTICE_ACTIONS = {
+  [NoticeAction.FIX]: () => optOutNow(),
+  [NoticeAction.OPEN_OPTIONS]: () => chrome.runtime.openOptionsPage(),
+  [NoticeAction.LOG_IN]: () => chrome.tabs.create({ url: LOGIN_URL }),
+};
 
-// Reachable from the worker's console (and the end-to-end tests) to act as a button press would.
+async function onNotificationClicked(notificationId) {
+  const action = NOTICE_ACTIONS[CLICK_ACTION[notificationId]];
+  if (!action) return;
+  await chrome.notifications.clear(notificationId);
+  await action();
+}
+
+chrome.notifications.onButtonClicked.addListener(onNotificationButton);
+chrome.notifications.onClicked.addListener(onNotificationClicked);
+
+// Reachable from the worker's console (and the end-to-end tests) to act as a button press or a click would.
 globalThis.onNotificationButton = onNotificationButton;
+globalThis.onNotificationClicked = onNotificationClicked;
 
 const HANDLERS = {
   [WorkerRequest.OPT_OUT]: () => optOutNow(),
