@@ -41,8 +41,8 @@ def isolated_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def register_host(profile: Path, tmp: Path, env: dict[str, str], site_map: dict[str, str] | None = None) -> Path:
-    """A launcher running the real host with `env`, named in `<profile>/NativeMessagingHosts`.
+def host_launcher(tmp: Path, env: dict[str, str], site_map: dict[str, str] | None = None) -> Path:
+    """A script that runs the real host with `env`'s data directory, as a browser starts it.
 
     With a site map it runs the test-only practice entry point, the one way a host serves a replica.
     """
@@ -52,6 +52,12 @@ def register_host(profile: Path, tmp: Path, env: dict[str, str], site_map: dict[
     command = " ".join(shlex.quote(part) for part in host)
     launcher.write_text(f"#!/bin/sh\n{exports}cd '{ROOT}'\nexec {command} \"$@\"\n")
     launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return launcher
+
+
+def register_host(profile: Path, tmp: Path, env: dict[str, str], site_map: dict[str, str] | None = None) -> Path:
+    """The launcher above, named in `<profile>/NativeMessagingHosts` for the extension's Chrome id."""
+    launcher = host_launcher(tmp, env, site_map)
     manifest = {
         "name": HOST_NAME,
         "description": "Optout helper (test)",
