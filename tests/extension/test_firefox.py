@@ -76,5 +76,9 @@ def test_firefox_helper_missing_then_installed_then_opted_out(tmp_path: Path) ->
         assert result["allowedExtensions"] == [GECKO_ID]
         assert result["problem"] is None, result
         assert result["summaryStatus"] == "done", result
+        notices = result["notifications"]
+        assert notices["driftMessage"] == "It turned one back on. Click to fix it now.", notices
+        assert "https://www.pinterest.com/login/" in notices["tabs"], notices
+        assert "/options.html" in notices["pages"], notices
         state = replica.store.state(result["session"])
         assert {key: state[key] for key in DEFAULT_SETTINGS} == DEFAULT_SETTINGS

@@ -101,6 +101,22 @@ async function logIn(browser) {
   return session.value;
 }
 
+// Runs in the popup: a notice asked for with buttons (which Firefox refuses) must still appear, and clicking a
+// notice's body in the worker must do its action (log in opens Pinterest's login page, new settings Options).
+async function noticesInFirefox() {
+  const { NotificationId, show } = await import("./background/notifications.js");
+  await show(NotificationId.DRIFT, "Pinterest changed your settings", "It turned one back on.", ["Fix now"]);
+  const shown = await chrome.notifications.getAll();
+  const worker = await chrome.runtime.getBackgroundPage();
+  await worker.onNotificationClicked(NotificationId.LOGGED_OUT);
+  await worker.onNotificationClicked(NotificationId.NEW_SETTINGS);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // Without the tabs permission only the Pinterest tab shows its URL; the extension's own pages are its views.
+  const tabs = (await chrome.tabs.query({})).map((tab) => tab.url).filter(Boolean);
+  const pages = chrome.extension.getViews({ type: "tab" }).map((view) => view.location.pathname);
+  return { driftMessage: shown[NotificationId.DRIFT]?.message ?? null, tabs, pages };
+}
+
 async function main() {
   const tunnel = await startTunnel();
   const proxyPort = tunnel.address().port;
@@ -156,6 +172,9 @@ async function main() {
     result.summary = await text(popup, "#summary").catch(() => "");
     result.problem = await popup.$eval("#problem", (element) => (element.hidden ? null : element.textContent.trim()));
     await popup.screenshot({ path: join(config.artifacts, "popup-firefox-after.png"), fullPage: true });
+
+    step = "showing and clicking notifications";
+    result.notifications = await popup.evaluate(noticesInFirefox);
   } finally {
     await browser.close();
     tunnel.close();
