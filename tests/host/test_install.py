@@ -10,6 +10,7 @@ import pytest
 from native_host.extension_ids import GECKO_ID
 from native_host.messaging.install import (
     BROWSERS,
+    PROGRAMS,
     SYSTEMS,
     browser_found,
     diagnose,
@@ -176,6 +177,7 @@ def test_install_takes_a_firefox_add_on_id(tmp_path: Path) -> None:
 
 
 def test_browser_found_looks_for_the_program_not_the_manifest_folder(tmp_path: Path) -> None:
+    assert set(PROGRAMS) == set(BROWSERS)  # every browser optout install knows can be looked for
     firefox, chrome = BROWSERS["firefox"], BROWSERS["chrome"]
     nothing_on_path = lambda _command: None  # noqa: E731
     install(select_browsers(None), TEST_EXTENSION_ID, system="linux", home=tmp_path, base=tmp_path / "data")
