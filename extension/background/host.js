@@ -23,11 +23,11 @@ export function newRequestId() {
 }
 
 // Chromium says why a port closed in runtime.lastError ("Specified native messaging host not found.",
-// "Access to the specified native messaging host is forbidden."); Firefox says it on port.error instead
-// ("No such native application com.optout.host", "This extension does not have permission to use native
-// application ..."). Whichever carries a message decides.
+// "Access to the specified native messaging host is forbidden."); Firefox says it on port.error instead, and
+// says "No such native application com.optout.host" for a missing manifest and a wrong add-on id alike (its
+// NativeMessaging.sys.mjs). A host that simply ends leaves port.error null. Whichever carries a message decides.
 const MISSING = /not found|no such native application/i;
-const FORBIDDEN = /forbidden|does not have permission/i;
+const FORBIDDEN = /forbidden/i;
 
 export function disconnectError(portError = null, lastError = null) {
   const message = String(portError?.message ?? lastError?.message ?? "");

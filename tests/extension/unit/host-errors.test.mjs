@@ -8,15 +8,11 @@ const CASES = [
   ["Chromium, no manifest", null, { message: "Specified native messaging host not found." }, "host_missing"],
   ["Firefox, no manifest", new Error("No such native application com.optout.host"), null, "host_missing"],
   ["Chromium, wrong extension id", null, { message: "Access to the specified native messaging host is forbidden." }, "host_forbidden"],
-  [
-    "Firefox, wrong add-on id",
-    new Error("This extension does not have permission to use native application com.optout.host (or the application is not installed)"),
-    null,
-    "host_forbidden",
-  ],
+  // Firefox does not tell a wrong allowed_extensions apart from a missing manifest; the install command fixes both.
+  ["Firefox, wrong add-on id", new Error("No such native application com.optout.host"), null, "host_missing"],
   ["Chromium, host died", null, { message: "Native host has exited." }, "host_failed"],
-  ["Firefox, host died", new Error("An unexpected error occurred"), null, "host_failed"],
-  ["no reason given", null, null, "host_failed"],
+  ["Firefox, host ended", null, null, "host_failed"],
+  ["Firefox, host wrote too much", new Error("Native application tried to send a message of 2000000 bytes, which exceeds the limit of 1048576 bytes."), null, "host_failed"],
 ];
 
 describe("disconnectError", () => {
