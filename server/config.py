@@ -16,7 +16,8 @@ from typing import Any
 
 from native_host.extension_ids import default_chrome_extension_id, is_chrome_extension_id
 from native_host.paths import DATA_DIR_ENV, data_dir
-from native_host.rules.format import RULES_DIR
+from native_host.rules import RULES_DIR
+from server.report_store import sqlite_url
 
 ENV_PREFIX = "OPTOUT_SERVER_"
 CONFIG_FILE_ENV = "OPTOUT_SERVER_CONFIG"
@@ -39,11 +40,13 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]"],  # Host header values answered, any port
     "BUNDLE_LIFETIME_HOURS": 7 * 24,  # how long a bundle signed here stays valid; renewed at half of it
     "CACHE_MAX_AGE": 300,  # seconds clients may keep a bundle before asking again
-    "MAX_CONTENT_LENGTH": 16 * 1024,  # bytes; the API takes no request bodies
+    "MAX_CONTENT_LENGTH": 16 * 1024,  # bytes; the largest field report
     "PROXY_FIX": 0,  # how many reverse proxies to trust for X-Forwarded-For/-Proto/-Host/-Port/-Prefix
+    "DATABASE_URL": None,  # field reports: postgresql://...; None: SQLite in <DATA_DIR>/reports.sqlite3
+    "REPORTS_PER_MINUTE": 30,  # field reports one client address may send a minute; 0: no limit
 }
 LIST_SETTINGS = {"EXTENSION_IDS", "CORS_ORIGINS", "ALLOWED_HOSTS"}
-INT_SETTINGS = {"BUNDLE_LIFETIME_HOURS", "CACHE_MAX_AGE", "MAX_CONTENT_LENGTH", "PROXY_FIX"}
+INT_SETTINGS = {"BUNDLE_LIFETIME_HOURS", "CACHE_MAX_AGE", "MAX_CONTENT_LENGTH", "PROXY_FIX", "REPORTS_PER_MINUTE"}
 SHARED_ENV = {"DATA_DIR": DATA_DIR_ENV, "EXTENSION_IDS": EXTENSION_IDS_ENV}
 
 
@@ -66,6 +69,8 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
         settings[name] = _integer(name, settings[name])
     configured_dir = settings["DATA_DIR"]
     settings["DATA_DIR"] = str(Path(configured_dir).expanduser() if configured_dir else data_dir(create=False))
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = sqlite_url(settings["DATA_DIR"])
     if settings["EXTENSION_IDS"] is None:
         fixed_id = default_chrome_extension_id()
         settings["EXTENSION_IDS"] = [fixed_id] if fixed_id else []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from native_host.rules.signing import ENVELOPE_FORMAT
 from native_host.version import ENGINE_VERSION
+from server.reports import IDEMPOTENCY_KEY, REPORT_SCHEMA_PATH
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -49,6 +51,32 @@ def openapi_document(platforms: list[str]) -> dict[str, Any]:
             },
             "/api/v1/keys": {
                 "get": {"summary": "The public keys bundles are signed with", "responses": {"200": _ok("KeyList")}}
+            },
+            "/api/v1/reports": {
+                "post": {
+                    "summary": "A field report: the setting names one page showed, sent by a person who chose to",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "description": "The same key on a retry returns the first report's id; nothing is "
+                            "stored twice. Without one, the service derives a key from the address, report and day.",
+                            "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}},
+                    },
+                    "responses": {
+                        "202": _ok("ReportReceived"),
+                        "400": _ERROR,
+                        "413": _ERROR,
+                        "415": _ERROR,
+                        "429": {**_ERROR, "description": "Too many reports from this address; see Retry-After"},
+                    },
+                }
             },
             "/api/v1/openapi.json": {
                 "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1 JSON"}}}
@@ -111,6 +139,15 @@ def openapi_document(platforms: list[str]) -> dict[str, Any]:
                         }
                     },
                 },
+                "Report": report_schema(),
+                "ReportReceived": {
+                    "type": "object",
+                    "required": ["id", "duplicate"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "duplicate": {"type": "boolean", "description": "true: a retry of a report already stored"},
+                    },
+                },
                 "Health": {
                     "type": "object",
                     "properties": {"status": {"const": "ok"}, "platforms": {"type": "object"}},
@@ -137,6 +174,16 @@ def openapi_document(platforms: list[str]) -> dict[str, Any]:
             },
         },
     }
+
+
+def report_schema() -> dict[str, Any]:
+    """server/report_schema.json, the one description of a report, with its definitions inlined for OpenAPI."""
+    schema = json.loads(REPORT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    definitions = schema.pop("$defs")
+    text = json.dumps({key: value for key, value in schema.items() if not key.startswith("$")})
+    for name, definition in definitions.items():
+        text = text.replace(json.dumps({"$ref": f"#/$defs/{name}"}), json.dumps(definition))
+    return json.loads(text)
 
 
 def _ok(schema: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000; includeSubDomains"
 EXPOSED_HEADERS = ["ETag", "X-Optout-Key-Id"]
+REPORT_HEADERS = ["Content-Type", "Idempotency-Key"]
 
 
 def host_name(host: str) -> str:
@@ -59,8 +60,9 @@ def _refuse_foreign_hosts() -> Response | None:
 
 
 def _refuse_large_requests() -> Response | None:
-    # Judged from the headers alone: the body is never read. A body of unknown length (chunked) is refused too,
-    # since the API takes none; under gunicorn nothing else would stop it.
+    # Judged from the headers alone, before any body is read. A body of unknown length (chunked) is refused too,
+    # so the one endpoint that takes a body (field reports) never reads more than the limit; under gunicorn
+    # nothing else would stop it.
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     too_long = request.content_length is not None and request.content_length > limit
     if too_long or "Transfer-Encoding" in request.headers:
@@ -87,11 +89,14 @@ def init_security(app: Flask) -> None:
     origins = app.config["CORS_ORIGINS"]
     if origins:
         # Only the extension's own origins; any other origin gets no Access-Control-* header at all.
+        # Field reports are posted as JSON, with an Idempotency-Key so a retry is not counted twice.
         CORS(
             app,
+            resources={
+                "/api/v1/reports": {"methods": ["POST", "OPTIONS"], "allow_headers": REPORT_HEADERS},
+                "/*": {"methods": ["GET", "HEAD", "OPTIONS"], "allow_headers": ["If-None-Match"]},
+            },
             origins=origins,
-            methods=["GET", "HEAD", "OPTIONS"],
-            allow_headers=["If-None-Match"],
             expose_headers=EXPOSED_HEADERS,
             supports_credentials=False,
             always_send=False,

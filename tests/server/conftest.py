@@ -17,6 +17,8 @@ from werkzeug.serving import make_server
 from native_host.rules.format import RULES_DIR
 from native_host.rules.signing import generate_private_key, private_key_to_pem
 from server import create_app
+from server.report_store import sqlite_url
+from tools.postgres_cluster import PostgresCluster, find_binaries
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +101,22 @@ def closed_port_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL server for the whole session (Debian's binaries, a unix socket in a temp dir)."""
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip("No PostgreSQL server is installed here (apt-get install postgresql): PostgreSQL runs skipped.")
+    cluster = PostgresCluster(binaries).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty reports database of each kind: SQLite in the test's directory, a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "reports")
+    return request.getfixturevalue("postgres_cluster").create_database()
