@@ -1,6 +1,7 @@
 """How big a request may be, enforced by the HTTP server itself, before it buffers anything.
 
-The API takes no request bodies, so a request is its line and headers. Flask's own check only runs once the WSGI
+The only body the API takes is a field report of at most MAX_CONTENT_LENGTH (16 KB); otherwise a request is its line
+and headers. Flask's own check only runs once the WSGI
 server has handed the request over, and waitress reads a whole body first (to a temporary file past 512 KiB) and
 only then calls the app. So each documented way to run the service sets its server's own limits from here:
 `optout serve` (waitress) through `waitress_limits`, gunicorn through server/gunicorn.conf.py.

@@ -14,6 +14,7 @@ from server_testkit import CHROME_ID
 
 from native_host.cli import main
 from native_host.rules import load_rules_file
+from server import ConfigError
 from server.report_review import ReviewError, accept_finding, next_version
 from server.report_store import MIGRATIONS, ReportStore, finding_id
 
@@ -234,3 +235,20 @@ def test_accepting_twice_the_same_day_still_raises_the_version() -> None:
     assert next_version("2026.11.23", "2026.11.23") == "2026.11.23.1"
     assert next_version("2026.11.23.1", "2026.11.23") == "2026.11.23.2"
     assert next_version("2027.1.1", "2026.11.23") == "2027.1.1.1"  # a version ahead of the clock still rises
+
+
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("mysql://localhost/reports", "must start with sqlite:/// or postgresql://"),
+        ("postgresql://nobody@/reports?host=/nonexistent-socket-dir", "Cannot open the reports database"),
+    ],
+)
+def test_a_database_that_cannot_be_used_stops_the_start_with_a_sentence(
+    make_app: Callable[..., Flask], url: str, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        make_app(DATABASE_URL=url)
+    assert main(["reports", "--database", url, "list"]) == 5
+    error = capsys.readouterr().err
+    assert problem in error and "Traceback" not in error
