@@ -134,6 +134,8 @@ class ReportStore:
 
     def _connection(self) -> Any:
         connection = getattr(self._local, "connection", None)
+        if connection is not None and self.kind == "postgresql" and (connection.closed or connection.broken):
+            connection = None  # the server restarted or dropped us: this request fails, the next one reconnects
         if connection is None:
             connection = self._connect()
             self._local.connection = connection

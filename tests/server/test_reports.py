@@ -17,6 +17,7 @@ from native_host.rules import load_rules_file
 from server import ConfigError
 from server.report_review import ReviewError, accept_finding, next_version
 from server.report_store import MIGRATIONS, ReportStore, finding_id
+from tools.postgres_cluster import PostgresCluster
 
 SETTING = "pinterest.ads.partner_info"
 
@@ -136,6 +137,25 @@ def test_the_rate_limit_refuses_one_client_and_not_the_others(
     assert store_of(app).count() == 4
 
 
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_client(
+    make_app: Callable[..., Flask], database_url: str, proxies: int
+) -> None:
+    app = make_app(DATABASE_URL=database_url, REPORTS_PER_MINUTE=1, PROXY_FIX=proxies)
+
+    def from_client(address: str, page: str) -> int:
+        headers = {"X-Forwarded-For": address}
+        answer = app.test_client().post(
+            "/api/v1/reports", json=report(page=page), headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+        )
+        return answer.status_code
+
+    assert from_client("203.0.113.1", "/a") == 202
+    # Without a trusted proxy the header is the client's own claim: ignored, so both come from 10.0.0.1.
+    assert from_client("203.0.113.2", "/b") == (202 if proxies else 429)
+    assert from_client("203.0.113.1", "/c") == 429
+
+
 def test_the_extension_may_post_reports_across_origins(reports_app: Flask) -> None:
     preflight = reports_app.test_client().options(
         "/api/v1/reports",
@@ -252,3 +272,21 @@ def test_a_database_that_cannot_be_used_stops_the_start_with_a_sentence(
     assert main(["reports", "--database", url, "list"]) == 5
     error = capsys.readouterr().err
     assert problem in error and "Traceback" not in error
+
+
+def test_a_dropped_postgresql_connection_is_opened_again(postgres_cluster: PostgresCluster) -> None:
+    import psycopg
+
+    url = postgres_cluster.create_database()
+    store = ReportStore(url)
+    store.migrate()
+    assert store.count() == 0
+    with psycopg.connect(url, autocommit=True) as other:
+        other.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    with pytest.raises(psycopg.OperationalError):
+        store.count()  # the one request that was using the dropped connection fails (a 500, logged)
+    assert store.count() == 0
+    store.close()
