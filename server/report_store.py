@@ -248,7 +248,7 @@ class ReportStore:
             where, parameters = where + " AND status = ?", (status,)
         rows = self._rows(
             "SELECT platform, taught_setting, language, taught_label, COUNT(*), MIN(received), MAX(received), "
-            f"MIN(status) FROM reports WHERE {where} "
+            f"status FROM reports WHERE {where} "
             "GROUP BY platform, taught_setting, language, taught_label, status",
             parameters,
         )
