@@ -290,3 +290,23 @@ def test_a_dropped_postgresql_connection_is_opened_again(postgres_cluster: Postg
         store.count()  # the one request that was using the dropped connection fails (a 500, logged)
     assert store.count() == 0
     store.close()
+
+
+def test_maintainers_see_findings_and_their_reports(
+    reports_app: Flask, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = [post(reports_app, report(page=f"/settings/{n}")).get_json()["id"] for n in range(2)]
+    post(reports_app, report(taught=None, not_found=["pinterest.genai.canvas_training"]))
+    capsys.readouterr()
+    assert main(["reports", "--database", database_url, "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(found["setting"], found["count"]) for found in listed["findings"]] == [(SETTING, 2)]
+    assert listed["not_taught"] == [
+        {"platform": "pinterest", "setting": "pinterest.genai.canvas_training", "language": "de-DE", "count": 1}
+    ]
+    assert main(["reports", "--database", database_url, "show", listed["findings"][0]["id"]]) == 0
+    shown = capsys.readouterr().out
+    assert "2 report(s)" in shown and all(f"{report_id}  " in shown for report_id in ids)
+    assert "https://www.pinterest.de/settings/1" in shown
+    assert main(["reports", "--database", database_url, "show", ids[0]]) == 0
+    assert json.loads(capsys.readouterr().out)["report"]["page"] == "/settings/0"
