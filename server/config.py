@@ -16,7 +16,7 @@ from typing import Any
 
 from native_host.extension_ids import default_chrome_extension_id, is_chrome_extension_id
 from native_host.paths import DATA_DIR_ENV, data_dir
-from native_host.rules import RULES_DIR
+from native_host.rules.format import RULES_DIR
 from server.report_store import sqlite_url
 
 ENV_PREFIX = "OPTOUT_SERVER_"

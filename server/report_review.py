@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from native_host.rules import parse_rules
+from native_host.rules.format import parse_rules
 from server.report_store import ACCEPTED, REJECTED, Finding, ReportStore
 
 SHOWN_REPORT_IDS = 5  # a source line names this many reports, then says how many more

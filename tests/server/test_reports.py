@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from server_testkit import CHROME_ID
 
-from native_host.cli import main
-from native_host.rules import load_rules_file
+from native_host.cli.main import main
+from native_host.rules.format import load_rules_file
 from server import ConfigError
 from server.report_review import ReviewError, accept_finding, next_version
 from server.report_store import MIGRATIONS, ReportStore, finding_id

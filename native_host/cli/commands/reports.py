@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_reports(args: argparse.Namespace) -> int:
-    from native_host.rules import RulesError
+    from native_host.rules.format import RulesError
     from server.config import ConfigError, load_config
     from server.report_review import ReviewError
     from server.report_store import ReportStore, StoreError
