@@ -326,15 +326,24 @@ function render(snapshot) {
   $("headline").hidden = (Boolean(problem) || !$("summary").hidden) && !view.running;
   renderSettings(snapshot, view);
   const button = $("opt-out");
+  const stopButton = $("stop");
+  const hadFocus = document.activeElement;
   button.disabled = view.running || view.rows.length === 0;
   button.textContent = view.running ? "Working\u2026" : "Opt me out";
-  const stopButton = $("stop");
   stopButton.hidden = !view.running;
   if (!view.running) {
-    stopButton.disabled = false;
+    stopButton.removeAttribute("aria-disabled");
     stopButton.textContent = "Stop";
   }
+  keepFocus(hadFocus, button, stopButton);
   document.querySelector("main").setAttribute("aria-busy", String(view.running));
+}
+
+// A run that starts or ends while the person is on one of the two buttons (a re-check, another
+// window) hides or disables it: the focus moves to the other one instead of falling to the page.
+function keepFocus(hadFocus, button, stopButton) {
+  if (hadFocus === button && button.disabled && !stopButton.hidden) stopButton.focus();
+  else if (hadFocus === stopButton && stopButton.hidden && !button.disabled) button.focus();
 }
 
 async function refreshView() {
@@ -377,8 +386,10 @@ function announceOutcome() {
 }
 
 // The worker passes the cancel to the helper; the run then ends with its report, status "cancelled".
+// aria-disabled rather than disabled: a disabled button would drop the focus to the page.
 async function stop() {
-  $("stop").disabled = true;
+  if ($("stop").getAttribute("aria-disabled") === "true") return;
+  $("stop").setAttribute("aria-disabled", "true");
   $("stop").textContent = "Stopping\u2026";
   await chrome.runtime.sendMessage({ kind: WorkerRequest.CANCEL });
 }

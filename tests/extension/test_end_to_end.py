@@ -15,13 +15,13 @@ import pytest
 
 from replica import ReplicaConfig, serve
 
+from .accessibility import audit
 from .browser import (
     EXTENSION_ID,
     ROOT,
     extension_on_replica,
     log_in,
     open_popup,
-    screenshot,
     service_worker,
 )
 
@@ -124,7 +124,7 @@ def test_logged_out_popup_links_to_pinterest_login(world: World) -> None:
     expect(problem).to_have_attribute("data-kind", "login_required")
     expect(problem).to_contain_text("Log in to Pinterest")
     assert popup.locator("#problem a").get_attribute("href") == "https://www.pinterest.com/login/"
-    screenshot(popup, "popup-logged-out.png")
+    audit(popup, "popup-logged-out")
     assert badge(world) == "?"
     popup.close()
 
@@ -136,10 +136,10 @@ def test_opt_me_out_changes_every_chosen_setting_on_the_server(world: World, ses
     expect(popup.locator(".setting")).to_have_count(len(DEFAULT_SETTINGS))
     expect(popup.locator("#problem")).to_be_hidden()  # logging in cleared the earlier "log in first"
     expect(popup.locator("#headline-title")).to_have_text("Not checked yet")
-    screenshot(popup, "popup-before.png")
+    audit(popup, "popup-before")
     popup.click("#opt-out")
     popup.locator(".pill.busy").first.wait_for(timeout=RUN_TIMEOUT_MS)
-    screenshot(popup, "popup-during.png")
+    audit(popup, "popup-during")
     popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
 
     summary = popup.locator("#summary")
@@ -147,7 +147,7 @@ def test_opt_me_out_changes_every_chosen_setting_on_the_server(world: World, ses
     expect(summary).to_have_attribute("data-status", "done")
     expect(summary).to_contain_text("you\u2019re opted out")
     expect(popup.locator(".pill.good")).to_have_count(len(DEFAULT_SETTINGS))
-    screenshot(popup, "popup-after.png")
+    audit(popup, "popup-after")
 
     state = world.replica.store.state(session)
     assert {key: state[key] for key in DEFAULT_SETTINGS} == DEFAULT_SETTINGS
@@ -296,7 +296,7 @@ def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: 
         expect(summary.locator("h2")).to_have_text("Nothing needed changing")
         expect(summary).to_contain_text("1 not offered on your account")
         expect(summary).not_to_contain_text("need you")
-        screenshot(popup, "popup-not-found.png")
+        audit(popup, "popup-not-found")
         popup.close()
 
         world.replica.store.configure(faults=frozenset({"blocked"}))
@@ -306,6 +306,7 @@ def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: 
         problem = popup.locator("#problem")
         expect(problem).to_have_attribute("data-kind", "blocked")
         expect(problem).to_contain_text("try again later")
+        audit(popup, "popup-blocked")
         popup.close()
     finally:
         world.replica.store.configure(faults=frozenset())
@@ -354,7 +355,7 @@ def test_options_page_shows_choices_and_history_and_exports_it(world: World, ses
     rows = page.locator("#history-rows tr")
     assert rows.count() >= 3  # the logged-out run, the opt-out, the re-check and its fix
     expect(page.locator("#recheck")).to_have_value("off")
-    screenshot(page, "options.png")
+    audit(page, "options")
 
     with page.expect_download() as download:
         page.click("#export")

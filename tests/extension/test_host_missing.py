@@ -2,7 +2,8 @@
 
 import pytest
 
-from .browser import isolated_env, launch, open_popup, screenshot, service_worker
+from .accessibility import audit
+from .browser import isolated_env, launch, open_popup, service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ def test_popup_shows_the_install_command_when_the_host_is_missing(tmp_path) -> N
             command = popup.locator("#install-command")
             expect(command).to_contain_text("optout install --browser chromium --extension-id ")
             popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'")
-            screenshot(popup, "popup-host-missing.png")
+            audit(popup, "popup-host-missing")
             assert worker.evaluate("() => chrome.action.getBadgeText({})") == "!"
         finally:
             context.close()

@@ -12,7 +12,8 @@ import pytest
 
 from replica import ReplicaConfig, serve
 
-from .browser import ROOT, extension_on_replica, log_in, open_popup, screenshot, service_worker
+from .accessibility import audit
+from .browser import ROOT, extension_on_replica, log_in, open_popup, service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +71,7 @@ def test_when_nothing_was_saved_the_popup_says_nothing_changed(world: World) -> 
     link = row.locator("a")
     expect(link).to_have_text("Turn off \u201cUse your data to train Pinterest Canvas\u201d on Pinterest")
     assert link.get_attribute("href") == "https://www.pinterest.com/settings/privacy"
-    screenshot(popup, "popup-nothing-saved.png")
+    audit(popup, "popup-nothing-saved")
     popup.close()
     assert all(world.replica.store.state(world.session)[key] != wanted for key, wanted in DEFAULT_SETTINGS.items())
 
@@ -127,7 +128,7 @@ def test_settings_pinterest_does_not_offer_are_neutral(world: World) -> None:
     expect(summary).not_to_contain_text("need you")
     expect(popup.locator(".pill.bad")).to_have_count(0)
     expect(popup.locator(".pill", has_text="Not offered").first).to_be_visible()
-    screenshot(popup, "popup-not-offered.png")
+    audit(popup, "popup-not-offered")
     popup.close()
 
 
@@ -154,7 +155,7 @@ def test_stop_cancels_the_run_and_focus_returns_to_the_main_button(world: World)
     assert popup.locator("#headline[aria-live], #summary[aria-live]").count() == 0
     expect(stop).to_be_hidden()
     assert active_id(popup) == "opt-out"
-    screenshot(popup, "popup-stopped.png")
+    audit(popup, "popup-stopped")
     state = world.replica.store.state(world.session)
     done = [key for key, wanted in DEFAULT_SETTINGS.items() if state[key] == wanted]
     assert len(done) < len(DEFAULT_SETTINGS), "the run went on to the end despite Stop"
