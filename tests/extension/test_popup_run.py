@@ -12,7 +12,7 @@ import pytest
 
 from replica import ReplicaConfig, serve
 
-from .accessibility import audit
+from .accessibility import POPUP_AT_200_PERCENT, audit, fully_in_view, nested_scroll_areas
 from .browser import ROOT, extension_on_replica, log_in, open_popup, service_worker
 
 pytestmark = pytest.mark.browser
@@ -159,4 +159,27 @@ def test_stop_cancels_the_run_and_focus_returns_to_the_main_button(world: World)
     state = world.replica.store.state(world.session)
     done = [key for key, wanted in DEFAULT_SETTINGS.items() if state[key] == wanted]
     assert len(done) < len(DEFAULT_SETTINGS), "the run went on to the end despite Stop"
+    popup.close()
+
+
+def test_at_200_percent_zoom_the_main_button_and_the_result_stay_on_screen(world: World) -> None:
+    from playwright.sync_api import expect
+
+    popup = open_popup(world.context)
+    popup.set_viewport_size(POPUP_AT_200_PERCENT)
+    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
+    expect(popup.locator(".setting")).to_have_count(len(DEFAULT_SETTINGS))
+    assert popup.evaluate("() => document.documentElement.scrollHeight > innerHeight"), "the list fits: nothing tested"
+    assert nested_scroll_areas(popup) == []
+    assert fully_in_view(popup, "#opt-out")
+    audit(popup, "popup-zoom-200")
+
+    popup.click("#opt-out")
+    popup.locator(".pill.busy").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    assert fully_in_view(popup, "#stop")
+    popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
+    assert fully_in_view(popup, "#opt-out")
+    assert fully_in_view(popup, "#summary")
+    assert nested_scroll_areas(popup) == []
+    audit(popup, "popup-zoom-200-after")
     popup.close()
