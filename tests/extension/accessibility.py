@@ -40,17 +40,28 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}" for v in violations)
 
 
-def audit(page: Any, name: str) -> list[Path]:
-    """In light and in dark: 0 axe violations, and a screenshot `<name>-<scheme>.png` to look at."""
+def audit(page: Any, name: str, whole: bool = True) -> list[Path]:
+    """In light and in dark: 0 axe violations, and a screenshot `<name>-<scheme>.png` to look at.
+
+    `whole` makes the viewport as tall as the page for the picture, the way the toolbar grows a popup
+    to fit its content: a full-page capture of a shorter viewport would draw the sticky main button
+    over the middle of the list. Without it the picture is the viewport as the person sees it.
+    """
     shots = []
+    viewport = page.viewport_size
     try:
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             violations = axe_violations(page)
+            if whole:
+                height = page.evaluate("() => document.documentElement.scrollHeight")
+                page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
             shots.append(screenshot(page, f"{name}-{scheme}.png"))
+            page.set_viewport_size(viewport)
             assert violations == [], f"{name} in {scheme}:\n{describe(violations)}"
     finally:
         page.emulate_media(color_scheme="light")
+        page.set_viewport_size(viewport)
     return shots
 
 
