@@ -79,9 +79,14 @@ def _luminance(red: float, green: float, blue: float) -> float:
     return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
 
 
+def luminance(css_colour: str) -> float:
+    """The WCAG relative luminance of an opaque CSS `rgb()` colour: 0 for black, 1 for white."""
+    return _luminance(*_channels(css_colour)[:3])
+
+
 def contrast(first: str, second: str) -> float:
     """The WCAG contrast ratio of two opaque CSS `rgb()` colours."""
-    lighter, darker = sorted((_luminance(*_channels(first)[:3]), _luminance(*_channels(second)[:3])), reverse=True)
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
 

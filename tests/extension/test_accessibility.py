@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .accessibility import FOCUS_CONTRAST, SCHEMES, audit, contrast, focus_ring
+from .accessibility import FOCUS_CONTRAST, SCHEMES, audit, contrast, focus_ring, luminance
 from .browser import EXTENSION_ID, isolated_env, launch, open_popup
 
 pytestmark = pytest.mark.browser
@@ -109,3 +109,16 @@ def test_the_options_page_has_a_banner_a_nav_and_a_main_landmark(context: Any) -
     assert landmarks(page) == {"main": 1, "banner": 1, "nav": 1, "outside": 0}
     audit(page, "options-no-helper")
     page.close()
+
+
+def test_dark_mode_darkens_the_page_and_keeps_text_readable(page_and_controls: tuple[Any, tuple[str, ...]]) -> None:
+    page, _ = page_and_controls
+    page.emulate_media(color_scheme="dark")
+    colours = page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.body);
+            return { page: style.backgroundColor, text: style.color };
+        }"""
+    )
+    assert luminance(colours["page"]) < 0.05, colours
+    assert contrast(colours["text"], colours["page"]) >= 4.5, colours

@@ -145,6 +145,8 @@ def test_stop_cancels_the_run_and_focus_returns_to_the_main_button(world: World)
     expect(stop).to_be_visible()
     assert active_id(popup) == "stop"  # the disabled main button does not drop focus to the page
     stop.click()
+    expect(stop).to_have_text("Stopping\u2026")
+    assert active_id(popup) == "stop"  # while it stops, Stop keeps the focus rather than dropping it to the page
     popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
 
     assert popup.evaluate("() => document.querySelector('main').dataset.finished") == "cancelled"
