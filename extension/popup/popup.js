@@ -239,8 +239,13 @@ function renderProblem(problem) {
   const box = $("problem");
   if (!problem) {
     box.hidden = true;
+    delete box.dataset.shown;
     return;
   }
+  // An alert is read out again whenever its text is rewritten: redraws leave the same problem alone.
+  const shown = JSON.stringify(problem);
+  if (box.dataset.shown === shown) return;
+  box.dataset.shown = shown;
   const described = describeProblem(problem);
   box.hidden = false;
   box.className = `notice ${described.tone}`;

@@ -23,6 +23,20 @@ def test_popup_shows_the_install_command_when_the_host_is_missing(tmp_path) -> N
             expect(command).to_contain_text("optout install --browser chromium --extension-id ")
             popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'")
             audit(popup, "popup-host-missing")
+            # The alert is said once: a redraw (any change in storage) leaves its words untouched.
+            popup.evaluate(
+                """() => {
+                    const count = (name) => (changes) => { globalThis[name] += changes.length; };
+                    const watch = { subtree: true, childList: true, characterData: true };
+                    globalThis.problemRewrites = 0;
+                    globalThis.headlineRewrites = 0;
+                    new MutationObserver(count("problemRewrites")).observe(document.querySelector("#problem"), watch);
+                    new MutationObserver(count("headlineRewrites")).observe(document.querySelector("#headline"), watch);
+                }"""
+            )
+            worker.evaluate("() => chrome.storage.local.set({ redrawProbe: Date.now() })")
+            popup.wait_for_function("() => globalThis.headlineRewrites > 0")  # the popup did redraw
+            assert popup.evaluate("() => globalThis.problemRewrites") == 0
             assert worker.evaluate("() => chrome.action.getBadgeText({})") == "!"
         finally:
             context.close()
