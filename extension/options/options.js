@@ -58,7 +58,7 @@ function renderChoices(snapshot) {
       box.addEventListener("change", () => chooseSetting(setting.id, box.checked));
       const label = element("label");
       label.htmlFor = box.id;
-      const wanted = desiredState(setting) ? "keep on" : "keep off";
+      const wanted = desiredState(setting) ? "Keep on" : "Keep off";
       label.append(
         element("span", "title", setting.title),
         element("span", "pill wanted", wanted),
