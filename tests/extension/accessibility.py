@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .browser import EXTENSION, screenshot
+from .browser import ARTIFACTS, EXTENSION, screenshot
 
 AXE = EXTENSION / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = ("light", "dark")
@@ -56,7 +56,11 @@ def audit(page: Any, name: str, whole: bool = True) -> list[Path]:
             if whole:
                 height = page.evaluate("() => document.documentElement.scrollHeight")
                 page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
-            shots.append(screenshot(page, f"{name}-{scheme}.png"))
+                shots.append(screenshot(page, f"{name}-{scheme}.png"))
+            else:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                shots.append(ARTIFACTS / f"{name}-{scheme}.png")
+                page.screenshot(path=str(shots[-1]))
             page.set_viewport_size(viewport)
             assert violations == [], f"{name} in {scheme}:\n{describe(violations)}"
     finally:
