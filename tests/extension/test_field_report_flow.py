@@ -143,7 +143,8 @@ def test_a_taught_wording_travels_from_the_popup_to_the_rules_file(flow: Flow, t
     candidate = row.locator(f'.teach-candidates button[data-label="{pages.REWORDED_CANVAS}"]')
     expect(candidate).to_be_visible()
 
-    # Choosing the right one teaches it; the report it offers then carries that choice.
+    # Choosing the right one teaches it; the report it offers then carries that choice. The popup offers the
+    # report only while the setting's last run said "not found", so it is sent before the next opt-out.
     candidate.click()
     expect(row.locator(".taught-note")).to_contain_text(pages.REWORDED_CANVAS)
     assert local(world, "taught") == {CANVAS: [pages.REWORDED_CANVAS]}
