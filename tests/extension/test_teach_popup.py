@@ -147,6 +147,17 @@ def test_a_paused_setting_shows_the_maintainers_reason_neutrally(world: World) -
     from playwright.sync_api import expect
 
     reason = "Paused by Optout's maintainers: Pinterest changed this page; a fix is on its way."
+    # No re-check may overwrite the state this test sets: stop the alarms, and let any run still going end.
+    world.worker.evaluate("() => chrome.alarms.clearAll()")
+    world.worker.evaluate(
+        """async () => {
+            for (let tries = 0; tries < 600; tries += 1) {
+                if (!(await chrome.storage.session.get("run")).run) return;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            throw new Error("a run was still going on after 60 s");
+        }"""
+    )
     world.worker.evaluate(
         """async ([id, message]) => {
             const stored = (await chrome.storage.local.get("settingStates")).settingStates ?? {};
