@@ -105,15 +105,40 @@ async function logIn(browser) {
 // notice's body in the worker must do its action (log in opens Pinterest's login page, new settings Options).
 async function noticesInFirefox() {
   const { NotificationId, show } = await import("./background/notifications.js");
+  // Headless Firefox may close a notice at once, so getAll() can miss it: keep what Firefox really accepted.
+  const accepted = {};
+  const create = chrome.notifications.create;
+  chrome.notifications.create = async (id, options) => {
+    const created = await create(id, options); // throws when Firefox refuses (buttons)
+    accepted[id] = options;
+    return created;
+  };
   await show(NotificationId.DRIFT, "Pinterest changed your settings", "It turned one back on.", ["Fix now"]);
-  const shown = await chrome.notifications.getAll();
+  chrome.notifications.create = create;
+  const shown = { ...accepted, ...(await chrome.notifications.getAll()) };
   const worker = await chrome.runtime.getBackgroundPage();
+  // The tab a click opens is read from the worker's own call: a background tab on the proxied replica may
+  // take long to show its address on a busy machine.
+  const opened = [];
+  const createTab = worker.chrome.tabs.create;
+  worker.chrome.tabs.create = async (properties) => {
+    opened.push(properties.url);
+    return createTab(properties);
+  };
   await worker.onNotificationClicked(NotificationId.LOGGED_OUT);
   await worker.onNotificationClicked(NotificationId.NEW_SETTINGS);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
   // Without the tabs permission only the Pinterest tab shows its URL; the extension's own pages are its views.
-  const tabs = (await chrome.tabs.query({})).map((tab) => tab.url).filter(Boolean);
-  const pages = chrome.extension.getViews({ type: "tab" }).map((view) => view.location.pathname);
+  // Options opens in the background: wait (bounded) until it has appeared, however busy the machine is.
+  let tabs = [];
+  let pages = [];
+  for (let tries = 0; tries < 100; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    tabs = (await chrome.tabs.query({})).map((tab) => tab.url).filter(Boolean);
+    pages = chrome.extension.getViews({ type: "tab" }).map((view) => view.location.pathname);
+    if (pages.includes("/options.html")) break;
+  }
+  worker.chrome.tabs.create = createTab;
+  tabs = [...new Set([...tabs, ...opened])];
   return { driftMessage: shown[NotificationId.DRIFT]?.message ?? null, tabs, pages };
 }
 
