@@ -12,6 +12,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,6 +101,20 @@ def describe_database(url: str) -> str:
     return f"{url.split('://', 1)[0]}://…@{tail}" if at else url
 
 
+def _use_wal(connection: sqlite3.Connection, attempts: int = 50) -> None:
+    """WAL, so readers never wait for the writer. Switching to it needs a moment alone with the file, and SQLite
+    answers "database is locked" at once (without its busy timeout) while another process switches too, as two
+    server workers starting together do: try again briefly."""
+    for attempt in range(attempts):
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 class ReportStore:
     """One database; each thread keeps its own connection (opened on first use, so a forking server is safe)."""
 
@@ -119,7 +134,7 @@ class ReportStore:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
                 connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+                _use_wal(connection)
                 connection.execute("PRAGMA synchronous = NORMAL")
                 return connection
             import psycopg
