@@ -6,7 +6,8 @@ import json
 import os
 import shlex
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,24 @@ def open_popup(context: Any) -> Any:
     page.set_viewport_size({"width": 380, "height": 600})
     page.goto(f"chrome-extension://{EXTENSION_ID}/popup.html")
     return page
+
+
+def ready_popup(context: Any) -> Any:
+    """The popup, once it has drawn what it knows (its `main` says `data-ready`)."""
+    popup = open_popup(context)
+    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
+    return popup
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    """The first truthy value of `predicate`, polled for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def screenshot(page: Any, name: str) -> Path:

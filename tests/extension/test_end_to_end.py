@@ -21,8 +21,9 @@ from .browser import (
     ROOT,
     extension_on_replica,
     log_in,
-    open_popup,
+    ready_popup,
     service_worker,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -66,16 +67,6 @@ class World:
     worker: Any
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("extension-e2e")
@@ -98,12 +89,6 @@ def badge(world: World) -> str:
     return world.worker.evaluate("() => chrome.action.getBadgeText({})")
 
 
-def ready_popup(world: World) -> Any:
-    popup = open_popup(world.context)
-    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
-    return popup
-
-
 def set_preferences(world: World, changes: dict[str, Any]) -> None:
     world.worker.evaluate(
         """async (changes) => {
@@ -117,7 +102,7 @@ def set_preferences(world: World, changes: dict[str, Any]) -> None:
 def test_logged_out_popup_links_to_pinterest_login(world: World) -> None:
     from playwright.sync_api import expect
 
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     popup.click("#opt-out")
     popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
     problem = popup.locator("#problem")
@@ -132,7 +117,7 @@ def test_logged_out_popup_links_to_pinterest_login(world: World) -> None:
 def test_opt_me_out_changes_every_chosen_setting_on_the_server(world: World, session: str) -> None:
     from playwright.sync_api import expect
 
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     expect(popup.locator(".setting")).to_have_count(len(DEFAULT_SETTINGS))
     expect(popup.locator("#problem")).to_be_hidden()  # logging in cleared the earlier "log in first"
     expect(popup.locator("#headline-title")).to_have_text("Not checked yet")
@@ -281,7 +266,7 @@ def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: 
 
     world.replica.store.configure(faults=frozenset({"not_rolled_out"}))
     try:
-        popup = ready_popup(world)
+        popup = ready_popup(world.context)
         popup.click("#opt-out")
         popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
         expect(popup.locator("#summary")).to_have_attribute("data-status", "partial")
@@ -300,7 +285,7 @@ def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: 
         popup.close()
 
         world.replica.store.configure(faults=frozenset({"blocked"}))
-        popup = ready_popup(world)
+        popup = ready_popup(world.context)
         popup.click("#opt-out")
         popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
         problem = popup.locator("#problem")

@@ -25,8 +25,8 @@ from replica import ReplicaConfig, pages, serve
 from server import create_app
 from server.report_store import ReportStore, finding_id, sqlite_url
 
-from .browser import EXTENSION_ID, PYTHON, ROOT, extension_on_replica, log_in, service_worker
-from .test_teach_popup import CANVAS, local, opt_out, ready_popup
+from .browser import EXTENSION_ID, PYTHON, ROOT, extension_on_replica, log_in, ready_popup, service_worker
+from .test_teach_popup import CANVAS, local, opt_out
 
 pytestmark = pytest.mark.browser
 
@@ -136,7 +136,7 @@ def test_a_taught_wording_travels_from_the_popup_to_the_rules_file(flow: Flow, t
     assert world.replica.store.state(world.session)[CANVAS] is True
 
     # The renamed switch is not found; the popup offers the switches on its page.
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     opt_out(popup)
     row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
     expect(row.locator(".pill")).to_have_text("Not offered")

@@ -13,7 +13,7 @@ import pytest
 from replica import ReplicaConfig, serve
 
 from .accessibility import POPUP_AT_200_PERCENT, audit, fully_in_view, nested_scroll_areas
-from .browser import ROOT, extension_on_replica, log_in, open_popup, service_worker
+from .browser import ROOT, extension_on_replica, log_in, open_popup, ready_popup, service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         yield World(replica, context, log_in(context))
 
 
-def ready_popup(world: World) -> Any:
-    popup = open_popup(world.context)
-    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
-    return popup
-
-
 def opt_out(popup: Any) -> str:
     popup.click("#opt-out")
     popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
@@ -58,7 +52,7 @@ def test_when_nothing_was_saved_the_popup_says_nothing_changed(world: World) -> 
 
     world.replica.store.configure(faults=frozenset({"save_500"}))
     try:
-        popup = ready_popup(world)
+        popup = ready_popup(world.context)
         assert opt_out(popup) == "partial"
     finally:
         world.replica.store.configure(faults=frozenset())
@@ -119,7 +113,7 @@ def test_settings_pinterest_does_not_offer_are_neutral(world: World) -> None:
 
     world.replica.store.configure(faults=frozenset({"uk_minor"}))
     try:
-        popup = ready_popup(world)
+        popup = ready_popup(world.context)
         opt_out(popup)
     finally:
         world.replica.store.configure(faults=frozenset())
@@ -135,7 +129,7 @@ def test_settings_pinterest_does_not_offer_are_neutral(world: World) -> None:
 def test_stop_cancels_the_run_and_focus_returns_to_the_main_button(world: World) -> None:
     from playwright.sync_api import expect
 
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     stop = popup.locator("#stop")
     expect(stop).to_be_hidden()
 

@@ -4,8 +4,7 @@ development). The real extension and host in Chromium, the replica as Pinterest,
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,17 @@ import pytest
 
 from replica import ReplicaConfig, serve
 
-from .browser import EXTENSION_ID, ROOT, extension_on_replica, log_in, open_popup, screenshot, service_worker
+from .browser import (
+    EXTENSION_ID,
+    ROOT,
+    extension_on_replica,
+    log_in,
+    open_popup,
+    ready_popup,
+    screenshot,
+    service_worker,
+    wait_until,
+)
 from .forged_service import EVIL_PAGE, FORGED_TITLE, ForgedService, forged_rules_service
 
 pytestmark = pytest.mark.browser
@@ -54,16 +63,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             yield World(replica, context, service_worker(context), forged)
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def set_preferences(world: World, changes: dict[str, Any]) -> None:
     world.worker.evaluate(
         """async (changes) => {
@@ -78,18 +77,12 @@ def preferences(world: World) -> dict[str, Any]:
     return world.worker.evaluate("async () => (await chrome.storage.local.get('preferences')).preferences ?? {}")
 
 
-def ready_popup(world: World) -> Any:
-    popup = open_popup(world.context)
-    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
-    return popup
-
-
 def test_a_forged_bundle_never_reaches_the_popup(world: World) -> None:
     from playwright.sync_api import expect
 
     world.worker.evaluate(RECORD_HOST_MESSAGES)
     set_preferences(world, {"serviceUrl": world.forged.url})
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     assert world.forged.requests, "the extension never asked the rules service"
     sent = world.worker.evaluate("() => globalThis.sentToHost")
     handed = [message for message in sent if message["type"] == "rules" and "bundle" in message]

@@ -13,7 +13,7 @@ import pytest
 
 from replica import ReplicaConfig, pages, serve
 
-from .browser import EXTENSION_ID, extension_on_replica, log_in, open_popup, screenshot, service_worker
+from .browser import EXTENSION_ID, extension_on_replica, log_in, ready_popup, screenshot, service_worker
 from .report_inbox import ReportInbox, report_inbox
 
 pytestmark = pytest.mark.browser
@@ -40,12 +40,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             yield World(replica, context, worker, inbox, log_in(context))
 
 
-def ready_popup(world: World) -> Any:
-    popup = open_popup(world.context)
-    popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=30_000)
-    return popup
-
-
 def opt_out(popup: Any) -> None:
     popup.evaluate("() => delete document.querySelector('main').dataset.finished")
     popup.click("#opt-out")
@@ -60,7 +54,7 @@ def test_a_setting_not_found_is_taught_in_the_popup_then_opted_out(world: World)
     from playwright.sync_api import expect
 
     assert world.replica.store.state(world.session)[CANVAS] is True
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     opt_out(popup)
     row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
     expect(row.locator(".pill")).to_have_text("Not offered")
@@ -99,7 +93,7 @@ def test_a_setting_not_found_is_taught_in_the_popup_then_opted_out(world: World)
         world.inbox.url,
     )
     popup.close()
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
     row.locator(".report-toggle").click()
     shown_text = row.locator(".report-document").inner_text()
@@ -168,7 +162,7 @@ def test_a_paused_setting_shows_the_maintainers_reason_neutrally(world: World) -
         }""",
         [CANVAS, reason],
     )
-    popup = ready_popup(world)
+    popup = ready_popup(world.context)
     row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
     expect(row.locator(".pill")).to_have_text("Paused")
     expect(row.locator(".pill")).to_have_class("pill")  # neither good, warn nor bad
