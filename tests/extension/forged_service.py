@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.support.local_http import serving
 
 FORGED_TITLE = "FORGED: switch everything on"
 EVIL_PAGE = "https://evil.example/settings/privacy"
@@ -61,12 +62,6 @@ def forged_rules_service(genuine: dict[str, Any]) -> Iterator[ForgedService]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the signature http.server uses)
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    service.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        service.url = url
         yield service
-    finally:
-        server.shutdown()
-        server.server_close()
