@@ -16,7 +16,9 @@ function mergeStates(ours, theirs) {
   for (const [id, entry] of Object.entries(theirs ?? {})) {
     const known = merged[id];
     if (typeof entry.state !== "boolean") continue;
-    if (!known?.checkedAt || (entry.checked_at && entry.checked_at > known.checkedAt)) {
+    // Compared as times, not text: the host writes whole seconds ("…:20Z"), the extension milliseconds
+    // ("…:20.123Z"), and as text the host's older reading of the same second would win.
+    if (!known?.checkedAt || (entry.checked_at && Date.parse(entry.checked_at) > Date.parse(known.checkedAt))) {
       merged[id] = {
         state: entry.state,
         status: entry.status,
