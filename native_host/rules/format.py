@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
+from native_host.languages import is_base_language, lookup
 from native_host.rules.domains import DomainsError, check_within
 from native_host.rules.paths import RULES_DIR, SCHEMA_FILENAME, shipped_rules_path
 from native_host.version import ENGINE_VERSION, parse_version
@@ -24,6 +25,34 @@ SIGNING_STAMPS = ("issued", "expires")
 
 class RulesError(Exception):
     """The rules cannot be used; the message says why in words a maintainer can act on."""
+
+
+@dataclass(frozen=True)
+class SettingWordings:
+    """How Pinterest words one setting in one language (a setting's `languages` entry). No `labels`: the
+    language is named (for the title and explanation) but how Pinterest words the control in it is unknown."""
+
+    labels: tuple[str, ...] = ()
+    section: tuple[str, ...] = ()
+    menu_links: tuple[str, ...] = ()
+    title: str | None = None  # Optout's own title in this language, for the extension
+    explanation: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageWordings:
+    """The buttons and page texts of one language (the top-level `languages` entry)."""
+
+    save_buttons: tuple[str, ...] = ()
+    confirm_buttons: tuple[str, ...] = ()
+    blocked_texts: tuple[str, ...] = ()
+    login_texts: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+def _merged(first: tuple[str, ...], then: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(first + then))
 
 
 @dataclass(frozen=True)
@@ -42,6 +71,35 @@ class Setting:
     sources: tuple[str, ...]
     paused: str | None = None  # the maintainers' reason when the rules pause this setting: the engine skips it
     taught: tuple[str, ...] = ()  # the person's own wordings for the control (wordings.py), on its own pages only
+    # Other languages' wordings by BCP 47 tag; English is in the fields above. Not hashed: a dict.
+    languages: dict[str, SettingWordings] = field(default_factory=dict, hash=False)
+
+    def wordings_in(self, language: str) -> SettingWordings | None:
+        """This setting's wordings for a page in `language` (a tag), None when the rules name no such language."""
+        key = lookup(language, self.languages) if language else None
+        return self.languages[key] if key is not None else None
+
+    def knows_language(self, language: str) -> bool:
+        """True when the rules know how Pinterest words this control in `language` (English always)."""
+        if not language or is_base_language(language):
+            return True
+        wordings = self.wordings_in(language)
+        return wordings is not None and bool(wordings.labels)
+
+    def in_language(self, language: str) -> Setting:
+        """This setting as read on a page in `language`: that language's wordings first, then the English ones,
+        because Pinterest leaves some strings untranslated. A language's `section` narrows where the control may
+        be only when the English one does (docs/rules.md): otherwise a heading Optout does not know would hide a
+        control it knows."""
+        wordings = self.wordings_in(language)
+        if wordings is None:
+            return self
+        return replace(
+            self,
+            labels=_merged(wordings.labels, self.labels),
+            section=_merged(wordings.section, self.section) if self.section else (),
+            menu_links=_merged(wordings.menu_links, self.menu_links),
+        )
 
 
 @dataclass(frozen=True)
@@ -61,6 +119,30 @@ class RuleSet:
     issued: str | None = None  # when a signer stamped these rules (ISO 8601, UTC); None for a rules file
     expires: str | None = None  # after this a signed bundle of these rules is refused; None for a rules file
     confirm_buttons: tuple[str, ...] = ()  # the confirming button of a dialog a page shows after a change
+    languages: dict[str, PageWordings] = field(default_factory=dict, hash=False)  # by BCP 47 tag; English above
+
+    def in_language(self, language: str) -> RuleSet:
+        """These rules as read on a page in `language` (a tag, "" when unknown): each wording list holds that
+        language's wordings first, then the English ones. Blocked and login texts hold every language's: a block
+        page says nothing about the account's language."""
+        settings = tuple(setting.in_language(language) for setting in self.settings)
+        key = lookup(language, self.languages) if language else None
+        page = self.languages[key] if key is not None else PageWordings()
+        return replace(
+            self,
+            settings=settings,
+            save_buttons=_merged(page.save_buttons, self.save_buttons),
+            confirm_buttons=_merged(page.confirm_buttons, self.confirm_buttons),
+        )
+
+    def blocked_wordings(self) -> tuple[str, ...]:
+        """The bot-block texts in every language the rules know."""
+        others = tuple(text for page in self.languages.values() for text in page.blocked_texts)
+        return _merged(self.blocked_texts, others)
+
+    def login_wordings(self) -> tuple[str, ...]:
+        """The login-page texts in every language the rules know."""
+        return tuple(dict.fromkeys(text for page in self.languages.values() for text in page.login_texts))
 
     def allows(self, url: str) -> bool:
         """True when `url` is on one of this platform's origins (scheme, host and port all equal)."""
@@ -139,6 +221,7 @@ def parse_rules(raw: bytes | str | dict[str, Any], source: str = "rules") -> Rul
         settings=settings,
         issued=document.get("issued"),
         expires=document.get("expires"),
+        languages={tag: _page_wordings(entry) for tag, entry in document.get("languages", {}).items()},
     )
     try:
         check_within(rules.platform, rules.origins, rules.cookie_domain)
@@ -170,6 +253,28 @@ def _setting(entry: dict[str, Any]) -> Setting:
         why=entry["why"],
         sources=tuple(entry["sources"]),
         paused=entry["paused"]["reason"] if "paused" in entry else None,
+        languages={tag: _setting_wordings(wordings) for tag, wordings in entry.get("languages", {}).items()},
+    )
+
+
+def _setting_wordings(entry: dict[str, Any]) -> SettingWordings:
+    return SettingWordings(
+        labels=tuple(entry["labels"]),
+        section=tuple(entry.get("section", ())),
+        menu_links=tuple(entry.get("menu_links", ())),
+        title=entry.get("title"),
+        explanation=entry.get("explanation"),
+        sources=tuple(entry["sources"]),
+    )
+
+
+def _page_wordings(entry: dict[str, Any]) -> PageWordings:
+    return PageWordings(
+        save_buttons=tuple(entry.get("save_buttons", ())),
+        confirm_buttons=tuple(entry.get("confirm_buttons", ())),
+        blocked_texts=tuple(entry.get("blocked_texts", ())),
+        login_texts=tuple(entry.get("login_texts", ())),
+        sources=tuple(entry["sources"]),
     )
 
 
