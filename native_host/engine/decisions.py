@@ -13,8 +13,9 @@ from typing import Any
 
 from native_host.engine.labels import Control, Match, claimed_by_rules, find_control, normalize
 from native_host.engine.page_watch import ActionOutcome
+from native_host.languages import english_name
 from native_host.rules.format import RuleSet, Setting
-from native_host.statuses import SettingStatus
+from native_host.statuses import SettingReason, SettingStatus
 
 # Caps on what a page can put into a report: the native host's replies are limited to 1 MB, and a page is
 # not ours to trust. scan_controls.js caps the same sizes at the source; these hold even if it did not.
@@ -74,7 +75,8 @@ class Scan:
     openers: list[Opener] = field(default_factory=list)
     password_visible: bool = False
     dialog_open: bool = False
-    language: str = ""  # the page's own language tag (BCP 47), "" when it names none or a malformed one
+    # the page's language tag (BCP 47): its own `lang`, or the one the engine read from its text; "" unknown
+    language: str = ""
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Scan:
@@ -152,11 +154,36 @@ def login_path(rules: RuleSet, url: str) -> bool:
 
 
 def blocked(rules: RuleSet, status: int | None, text: str) -> bool:
+    """Pinterest's bot or rate-limit page, in any language the rules know."""
     folded = normalize(text)
-    return status == 429 or any(normalize(words) in folded for words in rules.blocked_texts)
+    return status == 429 or any(normalize(words) in folded for words in rules.blocked_wordings())
+
+
+def login_page(rules: RuleSet, text: str, scan: Scan | None) -> bool:
+    """A page with no settings on it whose text only the login page shows (the rules' login_texts)."""
+    if scan is not None and scan.controls:
+        return False
+    folded = f" {normalize(text)} "
+    return any(f" {normalize(words)} " in folded for words in rules.login_wordings() if normalize(words))
 
 
 # -- reading -------------------------------------------------------------------------------------------------
+
+
+def not_found(setting: Setting, language: str) -> tuple[str, SettingReason]:
+    """The message and reason for a setting no control on its pages carries; `language` is the pages' ("" unknown).
+    When the rules know no wording for it in that language, say that rather than guess: Pinterest may well show it."""
+    if not setting.knows_language(language):
+        return (
+            f"Optout does not know yet how Pinterest words this setting in {english_name(language)}.",
+            SettingReason.UNKNOWN_LANGUAGE,
+        )
+    shown = setting.in_language(language).labels[0]
+    return (
+        f"Could not find '{shown}' on your settings pages. Pinterest may not offer it to your account or region, "
+        "or may have renamed it.",
+        SettingReason.NONE,
+    )
 
 
 def word(state: bool | None) -> str:
@@ -350,6 +377,12 @@ def unsettled_verdict() -> tuple[SettingStatus, str, bool]:
     )
 
 
-def summary(mode: str, counts: dict[str, int]) -> str:
+def summary(mode: str, counts: dict[str, int], unknown_language: int = 0, language: str = "") -> str:
+    """One sentence for the run; `unknown_language` settings were not read because their wording in `language` is
+    not known yet, which the sentence says, so that nobody reads the run as done."""
     parts = [f"{count} {status.replace('_', ' ')}" for status, count in sorted(counts.items())]
-    return f"{mode.capitalize()} finished: " + ", ".join(parts) + "."
+    text = f"{mode.capitalize()} finished: " + ", ".join(parts) + "."
+    if unknown_language:
+        settings = "this setting" if unknown_language == 1 else f"{unknown_language} settings"
+        text += f" Optout does not know yet how Pinterest words {settings} in {english_name(language)}."
+    return text

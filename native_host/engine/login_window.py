@@ -95,7 +95,7 @@ def log_in(
             raise LoginFailed(_launch_problem(str(error), options.headed), login_needed=False) from error
         try:
             context = browser.new_context(
-                locale="en-US",
+                # No forced locale: the window speaks the person's system language, as their own browser would.
                 # The engine presents this user agent later; the session should not see a different browser.
                 user_agent=desktop_user_agent(browser.version),
                 ignore_https_errors=bool(options.site_map),

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from native_host.engine.browser import choose_browser, chromium_flags, desktop_user_agent, sandbox_possible
+from native_host.engine.browser import (
+    choose_browser,
+    chromium_flags,
+    desktop_user_agent,
+    language_flags,
+    sandbox_possible,
+)
 from native_host.engine.decisions import Button, Opener, Scan, clip
 from native_host.engine.labels import Control
 from native_host.engine.page_watch import ActionOutcome, NetworkWatch
@@ -172,11 +178,13 @@ def launch(
     headed: bool,
     timeout_seconds: float,
     cookies: list[dict[str, Any]],
+    languages: tuple[str, ...],
     on_browser: Callable[[str, bool], None],
     on_load: Callable[[], None],
 ) -> Iterator[Launched]:
-    """One browser, one context with the session's cookies, one page. `on_browser(description, sandbox)` is
-    called as soon as the browser runs; `on_load` on every load event."""
+    """One browser, one context with the session's cookies, one page. `languages` (the person's, most wanted
+    first; empty: the browser's default) set the locale and Accept-Language. `on_browser(description, sandbox)`
+    is called as soon as the browser runs; `on_load` on every load event."""
     from playwright.sync_api import sync_playwright  # heavy: only when a run really starts
 
     sandbox = sandbox_possible()
@@ -186,13 +194,12 @@ def launch(
             executable_path=choice.executable_path,
             headless=not headed,
             chromium_sandbox=sandbox,
-            args=[*chromium_flags(sandbox), *proxies.browser_args()],
+            args=[*chromium_flags(sandbox), *language_flags(languages), *proxies.browser_args()],
         )
         description = choice.describe(browser.version)
         on_browser(description, sandbox)
         try:
             context = browser.new_context(
-                locale="en-US",
                 user_agent=desktop_user_agent(browser.version),
                 ignore_https_errors=bool(site_map),
                 viewport={"width": 1280, "height": 900},

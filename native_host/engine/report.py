@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from native_host.statuses import GOOD_SETTING_STATUSES, RunStatus, SettingStatus
+from native_host.statuses import GOOD_SETTING_STATUSES, RunStatus, SettingReason, SettingStatus
 
 REPORT_FORMAT = 1
 
@@ -30,14 +30,17 @@ class SettingResult:
     message: str = ""  # a sentence a person can act on
     seconds: float = 0.0
     wording_source: str | None = None  # "rules" or "taught" (the person's own wording): where `wording` comes from
-    language: str | None = None  # the language tag of `page`, as the page gave it ("" when it gave none)
+    # the language of `page`: its own `lang` tag, else the one its text showed (page_language.py); "" unknown
+    language: str | None = None
     # not_found only: the on/off controls on the setting's own pages that no rule names ({"label", "kind",
     # "state"}), for the person to say which one it is
     candidates: list[dict[str, Any]] = field(default_factory=list)
+    reason: SettingReason = SettingReason.NONE  # why, where the status alone does not say (statuses.py)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["status"] = str(self.status)
+        data["reason"] = str(self.reason)
         return data
 
 
@@ -60,6 +63,7 @@ class RunReport:
     clicks: int = 0
     practice: bool = False  # True when a site map served the platform from local servers: not the real site
     sandbox: bool = True  # False only when Chromium had to run with --no-sandbox (as root)
+    language: str = ""  # the settings pages' language tag (BCP 47), "" when unknown
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +82,7 @@ class RunReport:
             "clicks": self.clicks,
             "practice": self.practice,
             "sandbox": self.sandbox,
+            "language": self.language,
             "results": [result.to_json() for result in self.results],
         }
 

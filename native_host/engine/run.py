@@ -10,6 +10,7 @@ One browser per run; each page is loaded once, whatever the number of settings o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import threading
 import time
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from native_host.engine import decisions
+from native_host.engine import decisions, page_language
 from native_host.engine.browser import BrowserMissing
 from native_host.engine.cookies import session_cookies
 from native_host.engine.decisions import SaveModel, SaveRecord, Scan, Settle, clip
@@ -26,7 +27,7 @@ from native_host.engine.page_driver import MARKER, SCAN_CONTROLS, ClickFailed, P
 from native_host.engine.page_watch import ActionOutcome
 from native_host.engine.report import ProgressEvent, RunReport, SettingResult
 from native_host.rules.format import RuleSet, Setting
-from native_host.statuses import RunStatus, SettingStatus
+from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from native_host.version import ENGINE_VERSION
 
 __all__ = ["MARKER", "SCAN_CONTROLS", "RunOptions", "RunStopped", "apply", "check"]
@@ -51,6 +52,9 @@ class RunOptions:
     settle_seconds: float = 0.25
     pause_seconds: float = 0.2  # between two clicks: human pace
     save_wait_seconds: float = 0.5  # how long a page's first click may take to send its save request
+    # The person's languages, most wanted first (BCP 47 tags): the browser's locale is the first, its
+    # Accept-Language the list. Empty: the browser's own default. Never the account's language setting.
+    languages: tuple[str, ...] = ()
 
 
 class RunStopped(Exception):
@@ -114,7 +118,8 @@ def _run(
         if run.pending:
             run.execute(browser_cookies)
         report.status = report.finish_status()
-        report.message = decisions.summary(report.mode, report.counts())
+        unknown = sum(1 for result in report.results if result.reason == SettingReason.UNKNOWN_LANGUAGE)
+        report.message = decisions.summary(report.mode, report.counts(), unknown, report.language)
     except RunStopped as stop:
         report.status, report.message = stop.status, clip(stop.message, 1000)
     except BrowserMissing as error:
@@ -166,6 +171,10 @@ class _Run:
         self.own: set[str] = set()  # settings whose own page the current document is: taught wordings count
         self.looked: dict[str, decisions.Scan] = {}  # each setting's own page as last scanned, for not_found
         self.last_scan: Scan | None = None
+        # The current document's language ("" unknown) and the rules as read in it (RuleSet.in_language).
+        self.language = ""
+        self.view = rules
+        self.vocabularies = page_language.vocabularies(rules)
 
     # -- progress -------------------------------------------------------------------------------------------
     def emit(self, step: str, message: str, setting: Setting | None = None, page: str | None = None) -> None:
@@ -215,6 +224,7 @@ class _Run:
             self.options.headed,
             self.options.timeout_seconds,
             cookies,
+            self.options.languages,
             self._browser_started,
             self._count_load,
         ) as launched:
@@ -238,15 +248,14 @@ class _Run:
         self.follow_menu()
         for setting in self.pending:
             result = self.results[setting.id]
-            result.status = SettingStatus.NOT_FOUND
-            result.message = (
-                f"Could not find '{setting.labels[0]}' on your settings pages. Pinterest may not offer it "
-                "to your account or region, or may have renamed it."
-            )
             looked = self.looked.get(setting.id)
+            language = looked.language if looked is not None else self.report.language
+            result.status, result.language = SettingStatus.NOT_FOUND, language
+            result.message, result.reason = decisions.not_found(setting, language)
             if looked is not None:
-                result.page, result.language = clip(looked.url, decisions.MAX_URL), looked.language
-                result.candidates = [candidate.to_json() for candidate in decisions.candidates(looked, self.rules)]
+                result.page = clip(looked.url, decisions.MAX_URL)
+                in_language = self.rules.in_language(language)
+                result.candidates = [candidate.to_json() for candidate in decisions.candidates(looked, in_language)]
             self.emit("setting_done", f"{setting.title}: not found", setting)
         self.pending.clear()
 
@@ -259,11 +268,16 @@ class _Run:
             if self.last_scan is None:
                 self.visit(self.rules.menu_page, [])
                 continue
-            target = decisions.menu_target(self.pending, self.last_scan, self.rules, self.visited)
+            pending = [self.here(setting) for setting in self.pending]
+            target = decisions.menu_target(pending, self.last_scan, self.view, self.visited)
             if target is None:
                 return
             url, expected = target
             self.visit(url, expected)
+
+    def here(self, setting: Setting) -> Setting:
+        """`setting` with the wordings of the current document's language first (RuleSet.in_language)."""
+        return self.view.setting(setting.id)
 
     # -- reading a page --------------------------------------------------------------------------------------
     def visit(self, url: str, expected: list[Setting]) -> None:
@@ -283,6 +297,8 @@ class _Run:
         self.visited.add(scan.url.split("#")[0])
         if scan.password_visible and not scan.controls:
             raise self.login_required()
+        if scan.language:
+            self.report.language = scan.language
         scan = self.reveal(expected, scan)
         self.looked.update({setting.id: scan for setting in expected})
         self.emit("reading", f"Reading the settings on {scan.url}", page=scan.url)
@@ -291,22 +307,29 @@ class _Run:
             self.change(to_change, scan)
 
     def load(self, url: str) -> Scan | None:
-        """Open `url`, stop at a login or block page, and return its settled scan (None: it never settled)."""
+        """Open `url`, stop at a login or block page, and return its settled scan (None: it never settled), in the
+        page's language (its `lang`, else its text's: page_language.py)."""
         self.opened.clear()
+        self.language, self.view = "", self.rules
         status = self.driver.open(url)
         self.guard(self.driver.location())
         if status == 429:
             raise self.blocked()
         scan = self.settled_scan()
-        self.check_gate(scan.url if scan else self.driver.location())
+        text = self.driver.body_text(BODY_TEXT_LIMIT)
+        self.check_gate(scan.url if scan else self.driver.location(), text, scan)
+        if scan is not None:
+            self.language = scan.language or page_language.guess(text, self.vocabularies)
+            self.view = self.rules.in_language(self.language)
+            scan = dataclasses.replace(scan, language=self.language)
         self.last_scan = scan
         return scan
 
-    def check_gate(self, url: str) -> None:
-        """Stop at Pinterest's login page or its bot/rate-limit block."""
-        if decisions.blocked(self.rules, None, self.driver.body_text(BODY_TEXT_LIMIT)):
+    def check_gate(self, url: str, text: str, scan: Scan | None) -> None:
+        """Stop at Pinterest's login page or its bot/rate-limit block, in any language the rules know."""
+        if decisions.blocked(self.rules, None, text):
             raise self.blocked()
-        if decisions.login_path(self.rules, url):
+        if decisions.login_path(self.rules, url) or decisions.login_page(self.rules, text, scan):
             raise self.login_required()
 
     def blocked(self) -> RunStopped:
@@ -332,6 +355,8 @@ class _Run:
         scan = self.driver.scan()
         if scan is not None:
             self.guard(scan.url)
+            if self.language and not scan.language:
+                scan = dataclasses.replace(scan, language=self.language)  # the language load() found from its text
         return scan
 
     def settled_scan(self) -> Scan | None:
@@ -352,7 +377,7 @@ class _Run:
     def reveal(self, settings: list[Setting], scan: Scan) -> Scan:
         """Open the collapsed sections or tabs named as the settings' sections; opening writes nothing."""
         while True:
-            hidden = [s for s in settings if self.find(s, scan).control is None]
+            hidden = [self.here(s) for s in settings if self.find(s, scan).control is None]
             opener = next((o for s in hidden if (o := decisions.opener_for(s, scan, self.opened))), None)
             if opener is None:
                 return scan
@@ -368,7 +393,7 @@ class _Run:
             scan = settled
 
     def find(self, setting: Setting, scan: Scan) -> decisions.Match:
-        return decisions.find(setting, scan, self.rules, own_page=setting.id in self.own)
+        return decisions.find(self.here(setting), scan, self.view, own_page=setting.id in self.own)
 
     def read_settings(self, scan: Scan) -> list[Setting]:
         """Record what each pending setting found here; return those apply must change."""
@@ -436,14 +461,14 @@ class _Run:
         self.confirm_if_asked(record)
         if model == SaveModel.UNKNOWN:
             after = self.scan_now()
-            model = decisions.save_model_after_click(record.writes, after, self.rules.save_buttons)
+            model = decisions.save_model_after_click(record.writes, after, self.view.save_buttons)
         return model
 
     def confirm_if_asked(self, record: SaveRecord) -> None:
         scan = self.scan_now()
         if scan is None or not scan.dialog_open:
             return
-        button = decisions.button_named(scan, self.rules.confirm_buttons, in_dialog=True)
+        button = decisions.button_named(scan, self.view.confirm_buttons, in_dialog=True)
         if button is None:
             return
         self.guard(self.driver.location())
@@ -459,7 +484,7 @@ class _Run:
     def press_save(self, records: list[SaveRecord]) -> None:
         """Press the page's Save/Done button for the changes that sent nothing; none there: they stay unsaved."""
         scan = self.scan_now()
-        button = decisions.button_named(scan, self.rules.save_buttons, in_dialog=False) if scan else None
+        button = decisions.button_named(scan, self.view.save_buttons, in_dialog=False) if scan else None
         if button is None:
             return
         self.emit("saving", "Saving your choices", page=scan.url if scan else None)
@@ -497,7 +522,7 @@ class _Run:
                     last_look = now
                     scan = self.scan_now()
                     if scan is not None and (
-                        scan.dialog_open or decisions.button_named(scan, self.rules.save_buttons, in_dialog=False)
+                        scan.dialog_open or decisions.button_named(scan, self.view.save_buttons, in_dialog=False)
                     ):
                         return outcome
             self.driver.wait(0.01)

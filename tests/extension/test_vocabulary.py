@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from native_host.messaging.errors import ErrorCode
-from native_host.statuses import RunStatus, SettingStatus
+from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from tools import vocabulary
 
 
@@ -17,11 +17,12 @@ def test_the_checked_in_file_is_what_the_command_generates() -> None:
 
 def test_every_python_word_reaches_the_generated_file() -> None:
     text = vocabulary.expected()
-    for member in [*SettingStatus, *RunStatus]:
+    for member in [*SettingStatus, *RunStatus, *SettingReason]:
         assert f'  {member.name}: "{member.value}",\n' in text
     for code in ErrorCode:
         assert f"  {code.name}: {code.value},\n" in text
     assert '  NOT_SAVED: "not_saved",\n' in text  # contract 3
+    assert '  UNKNOWN_LANGUAGE: "unknown_language",\n' in text  # the reason the extension shows in words
 
 
 def test_progress_steps_come_from_the_protocol_document() -> None:
