@@ -49,6 +49,7 @@ class RunRequest:
     site_map: dict[str, str] = field(default_factory=dict)  # real origin -> local server: a practice run
     request_id: str | None = None  # the native request's id, kept in the history
     wordings: Wordings = field(default_factory=dict)
+    languages: tuple[str, ...] = ()  # the person's languages (BCP 47), most wanted first: the run's browser speaks them
 
     @property
     def practice(self) -> bool:
@@ -66,12 +67,14 @@ class RunRequest:
         site_map: dict[str, str] | None = None,
         request_id: str | None = None,
         wordings: Wordings | None = None,
+        languages: Iterable[str] | None = None,
     ) -> RunRequest:
         """A run of `rules`: RulesError for a setting the rules do not define, ValueError for an unknown mode,
         WordingsError for taught wordings naming a setting the rules do not define.
 
-        `cookies` were checked at the edge (cookies.check_cookies), `wordings`' shape too (wordings.parse_wordings);
-        only the rules' cookie domain's cookies are kept, and the wordings join the rules they name.
+        `cookies` were checked at the edge (cookies.check_cookies), `wordings`' shape too (wordings.parse_wordings),
+        `languages` too (well-formed tags, at most languages.MAX_LANGUAGES); only the rules' cookie domain's cookies
+        are kept, and the wordings join the rules they name.
         """
         ids = tuple(dict.fromkeys(settings or ()))
         rules.select(list(ids))
@@ -86,6 +89,7 @@ class RunRequest:
             dict(site_map or {}),
             request_id,
             taught,
+            tuple(dict.fromkeys(languages or ())),
         )
 
     def selected_ids(self) -> list[str]:

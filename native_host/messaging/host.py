@@ -239,11 +239,14 @@ class Host:
                 site_map=self.site_map,
                 request_id=request.id,
                 wordings=params["wordings"],
+                languages=params["languages"],
             )
         except (RulesError, WordingsError) as error:
             raise ProtocolError(ErrorCode.UNKNOWN_SETTING, str(error)) from None
         recorded = RecordedRun(run_request, self.store, _locks_dir(self.base))
-        run_function = self._run_function or engine_runner(site_map=dict(self.site_map))
+        run_function = self._run_function or engine_runner(
+            site_map=dict(self.site_map), languages=run_request.languages
+        )
         with self._runs_lock:
             if request.id in self._runs:
                 raise ProtocolError(ErrorCode.BAD_REQUEST, f"A request with id '{request.id}' is still running.")

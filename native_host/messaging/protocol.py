@@ -15,6 +15,7 @@ from typing import Any
 
 from native_host.engine.cookies import CookieError, check_cookies
 from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id
+from native_host.languages import MAX_LANGUAGES, is_language_tag
 from native_host.messaging.errors import ErrorCode
 from native_host.rules.wordings import WordingsError, parse_wordings
 
@@ -213,7 +214,22 @@ def _run_fields(document: dict[str, Any]) -> dict[str, Any]:
         "cookies": cookies,
         "bundle": _bundle(document),
         "wordings": wordings,
+        "languages": _languages(document),
     }
+
+
+def _languages(document: dict[str, Any]) -> tuple[str, ...]:
+    """The person's browser languages (navigator.languages), most wanted first; none given: ()."""
+    languages = document.get("languages")
+    if languages is None:
+        return ()
+    if (
+        not isinstance(languages, list)
+        or len(languages) > MAX_LANGUAGES
+        or not all(is_language_tag(tag) for tag in languages)
+    ):
+        raise _bad(f"'languages' must be a list of at most {MAX_LANGUAGES} language tags such as \"de-DE\".")
+    return tuple(dict.fromkeys(languages))
 
 
 def _cancel_fields(document: dict[str, Any]) -> dict[str, Any]:

@@ -47,11 +47,25 @@ def refusal(document: Any) -> RequestError:
         ),
         (
             {"id": "1", "type": "check", "platform": "pinterest", "cookies": [COOKIE]},
-            {"platform": "pinterest", "settings": [], "cookies": [COOKIE], "bundle": None, "wordings": {}},
+            {
+                "platform": "pinterest",
+                "settings": [],
+                "cookies": [COOKIE],
+                "bundle": None,
+                "wordings": {},
+                "languages": (),
+            },
         ),
         (
             {"id": "1", "type": "apply", "platform": "pinterest", "cookies": [], "settings": ["a.b"], "bundle": {}},
-            {"platform": "pinterest", "settings": ["a.b"], "cookies": [], "bundle": {}, "wordings": {}},
+            {
+                "platform": "pinterest",
+                "settings": ["a.b"],
+                "cookies": [],
+                "bundle": {},
+                "wordings": {},
+                "languages": (),
+            },
         ),
     ],
 )
@@ -230,3 +244,27 @@ def test_taught_wordings_are_checked_once_with_the_request() -> None:
         error = refusal({**request, "wordings": wordings})
         assert error.code == ErrorCode.BAD_REQUEST and error.request_id == "1"
         assert error.message.startswith("'wordings': ") and words in error.message
+
+
+def test_the_persons_languages_are_checked_once_with_the_request() -> None:
+    request = {"id": "1", "type": "apply", "platform": "pinterest", "cookies": []}
+    given = parse_request(body({**request, "languages": ["de-DE", "de", "en", "de"]}))
+    assert given.params["languages"] == ("de-DE", "de", "en")
+    assert parse_request(body({**request, "languages": ["zh-Hant-TW", "es-419", "pt-PT"]})).params["languages"] == (
+        "zh-Hant-TW",
+        "es-419",
+        "pt-PT",
+    )
+    for languages in (
+        "de-DE",  # not a list
+        ["de-DE", 5],
+        ["de_DE"],  # a POSIX locale name, not a language tag
+        ["deutsch-land-x"],
+        [""],
+        ["de;q=0.9"],
+        ["x" * 40],
+        [f"de-{region}" for region in ("AT", "BE", "CH", "DE", "IT", "LI", "LU", "NL", "DK", "PL", "CZ")],  # 11
+    ):
+        error = refusal({**request, "languages": languages})
+        assert error.code == ErrorCode.BAD_REQUEST and error.request_id == "1"
+        assert error.message.startswith("'languages' must be a list of at most 10 language tags"), languages

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import locale
+import os
 import sys
 import threading
 from pathlib import Path
@@ -19,6 +21,7 @@ from native_host.error_words import in_plain_words
 from native_host.exit_codes import ExitCode, exit_code_for
 from native_host.history.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
 from native_host.history.store import Store
+from native_host.languages import system_languages
 from native_host.rules.format import RulesError, RuleSet, load_rules_file
 from native_host.rules.wordings import WordingsError, read_wordings_file
 from native_host.statuses import RunStatus
@@ -79,6 +82,7 @@ def run_command(args: argparse.Namespace) -> int:
             check_cookies(run_cookies(args.cookies, rules, site_map)),  # malformed cookies are refused here
             site_map=site_map,
             wordings=read_wordings_file(args.wordings) if args.wordings else None,
+            languages=person_languages(),
         )
     except (RulesError, CookieError, SiteMapError, UsageError, WordingsError) as error:
         print(f"optout: {error}", file=sys.stderr)
@@ -93,7 +97,11 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"optout: another Optout run for {rules.name} is going on; try again when it ends.", file=sys.stderr)
         return ExitCode.FAILED
     engine = engine_runner(
-        site_map=request.site_map, browser_path=args.browser, headed=args.headed, timeout_seconds=args.timeout
+        site_map=request.site_map,
+        browser_path=args.browser,
+        headed=args.headed,
+        timeout_seconds=args.timeout,
+        languages=request.languages,
     )
     report, _ = recorded.finish(engine, _no_progress if args.quiet else print_progress, threading.Event())
     print(json.dumps(report.to_json(), indent=2) if args.json else render_table(report))
@@ -107,6 +115,16 @@ def run_cookies(path: str | None, rules: RuleSet, site_map: dict[str, str]) -> A
     if path is not None:
         return read_cookies(path)
     return cookies_for_run(rules.platform, rules.name, practice=bool(site_map))
+
+
+def person_languages() -> tuple[str, ...]:
+    """The system's languages (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, else the locale module's), English when none:
+    the run's browser asks Pinterest for them as the person's own browser would."""
+    try:
+        fallback = locale.getlocale()[0]
+    except ValueError:  # a locale name Python cannot parse
+        fallback = None
+    return system_languages(os.environ, fallback)
 
 
 def _no_progress(event: ProgressEvent) -> None:
