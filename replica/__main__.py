@@ -11,6 +11,7 @@ from pathlib import Path
 from replica.config import (
     FAULTS,
     GESTALT_SAVES,
+    LANGUAGES,
     PRIVACY_PATHS,
     SAVE_MODELS,
     SECTION_STYLES,
@@ -39,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--leave-seconds", type=float, default=0.3, help="with --fault leaves_site")
     parser.add_argument("--save-model", choices=sorted(SAVE_MODELS), default="")
     parser.add_argument("--section-style", choices=sorted(SECTION_STYLES), default="heading")
+    parser.add_argument("--language", choices=sorted(LANGUAGES), default="en", help="the pages' language")
+    parser.add_argument("--no-html-lang", action="store_true", help="pages name no language (<html> without lang)")
+    parser.add_argument(
+        "--untranslated", action="append", default=[], metavar="KEY", help="a setting whose title stays English"
+    )
     parser.add_argument("--seed", type=int, default=None, help="fixes the generated ids and class names")
     parser.add_argument(
         "--gestalt-delay",
@@ -70,6 +76,9 @@ def config_from_args(args: argparse.Namespace) -> ReplicaConfig:
         leave_seconds=args.leave_seconds,
         save_model=args.save_model,
         section_style=args.section_style,
+        language=args.language,
+        html_lang=not args.no_html_lang,
+        untranslated=frozenset(args.untranslated),
     )
 
 

@@ -10,40 +10,32 @@ from urllib.parse import quote, urlsplit
 from flask import Blueprint, Flask, Response, current_app, jsonify, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from replica import pages
+from replica import languages, pages
 from replica.config import ReplicaConfig
 from replica.store import COOKIE_LIFETIME, CSRF_COOKIE, SESSION_COOKIE, ReplicaStore, Session, page_path
 
 EXTENSION = "replica"
 
+# The settings menu in order; None: the privacy page (at whichever path it lives). Names: replica/languages.py.
 MENU = (
-    ("Edit profile", "/settings/edit-profile"),
-    ("Account management", "/settings/account-settings"),
-    ("Profile visibility", pages.PAGE_PATHS[pages.PROFILE_VISIBILITY]),
-    ("Refine your recommendations", pages.PAGE_PATHS[pages.REFINE]),
-    ("Claimed external accounts", "/settings/claim"),
-    ("Social permissions", "/settings/social-permissions"),
-    ("Notifications", "/settings/notifications"),
-    ("Privacy and data", None),
-    ("Security and logins", "/settings/security"),
+    "/settings/edit-profile",
+    "/settings/account-settings",
+    pages.PAGE_PATHS[pages.PROFILE_VISIBILITY],
+    pages.PAGE_PATHS[pages.REFINE],
+    "/settings/claim",
+    "/settings/social-permissions",
+    "/settings/notifications",
+    None,
+    "/settings/security",
 )
-PLAIN_PAGES = {
-    "/settings/edit-profile": (
-        "Edit profile",
-        "Keep your personal details private. Information you add here is visible to anyone who can view your profile.",
-    ),
-    "/settings/account-settings": ("Account management", "Make changes to your personal information or account type."),
-    "/settings/claim": (
-        "Claimed external accounts",
-        "Claim your website and other accounts so you get credit for the Pins people save from them.",
-    ),
-    "/settings/social-permissions": (
-        "Social permissions",
-        "Manage who can mention you and how people can interact with you.",
-    ),
-    "/settings/notifications": ("Notifications", "Choose how we get in touch with you."),
-    "/settings/security": ("Security and logins", "Keep your account safe with extra security settings."),
-}
+PLAIN_PAGES = (
+    "/settings/edit-profile",
+    "/settings/account-settings",
+    "/settings/claim",
+    "/settings/social-permissions",
+    "/settings/notifications",
+    "/settings/security",
+)
 SAVE_PATH = "/resource/UserSettingsResource/update/"
 READ_PATH = "/resource/UserSettingsResource/get/"
 
@@ -65,6 +57,12 @@ def bot_block() -> Response | None:
     response = make_response(render_template("blocked.html", **_chrome()), config().blocked_status)
     response.headers["Retry-After"] = "600"
     return response
+
+
+@bp.before_app_request
+def note_languages() -> None:
+    """Keep the Accept-Language each page load asked for: tests check the run's browser speaks the person's."""
+    store().note_languages(request.headers.get("Accept-Language", ""))
 
 
 @bp.after_app_request
@@ -93,7 +91,7 @@ def login() -> BaseResponse:
             response = redirect(target)
             _set_session_cookies(response, session)
             return response
-        error = "Enter your email and password to log in."
+        error = languages.ui(config().language)["login_error"]
     else:
         error = ""
     response = make_response(render_template("login.html", next=target, error=error, **_chrome()))
@@ -135,7 +133,8 @@ def plain_settings(name: str) -> BaseResponse:
     if session is None:
         return _to_login()
     if page_name is None:
-        title, intro = PLAIN_PAGES[path]
+        language = config().language
+        title, intro = languages.menu_name(language, path), languages.plain_intro(language, path)
         return _page("plain.html", session, active=path, title=title, intro=intro)
     return _settings_page(page_name, session)
 
@@ -154,7 +153,7 @@ def legacy_form_save(name: str) -> BaseResponse:
     page = pages.build_page(page_name, config())
     names = store().names
     options = {c.key: names.field_name(c.key) in request.form for c in page.controls() if not c.disabled}
-    outcome = store().save(session, options, notice="Your settings have been saved.")
+    outcome = store().save(session, options, notice=languages.ui(config().language)["saved_notice"])
     if outcome.status != 200:
         return make_response(render_template("error.html", message=outcome.message, **_chrome()), outcome.status)
     return redirect(path)
@@ -260,6 +259,8 @@ def _page(template: str, session: Session, active: str = "", **context: Any) -> 
 def _chrome() -> dict[str, Any]:
     cfg = config()
     return {
+        "t": languages.ui(cfg.language),
+        "lang": cfg.language if cfg.html_lang else None,
         "cls": store().names.classes,
         "build": store().names.build,
         "variant": cfg.variant,
@@ -278,7 +279,8 @@ def _chrome() -> dict[str, Any]:
 
 
 def _menu() -> list[tuple[str, str]]:
-    return [(label, path or config().privacy_path) for label, path in MENU]
+    language = config().language
+    return [(languages.menu_name(language, path), path or config().privacy_path) for path in MENU]
 
 
 def _page_title(page_name: str) -> str:

@@ -29,6 +29,13 @@ FAULTS: dict[str, str] = {
     "reworded": "Canvas training's switch carries a title no rules wording knows (REWORDED_CANVAS)",
 }
 
+LANGUAGES: dict[str, str] = {
+    "en": "English, as the facts give it",
+    "de": "German: the known wordings (pinterest-world.md), the newest on the newest styles; wordings no rule has "
+    "where none is known",
+    "es": "Spanish: the known menu, page and section names; wordings no rule has for every setting",
+}
+
 SAVE_MODELS: dict[str, str] = {
     "": "the variant's own: instant saves, a Done button from the start, or the legacy form",
     "bar": "nothing is saved on change; a Save bar appears only after the first change",
@@ -71,10 +78,14 @@ class ReplicaConfig:
     leave_seconds: float = 0.3
     save_model: str = ""
     section_style: str = "heading"
+    language: str = "en"  # the pages' language (LANGUAGES)
+    html_lang: bool = True  # False: pages name no language (<html> without lang), as some pages may
+    untranslated: frozenset[str] = frozenset()  # keys whose titles stay English on a page in another language
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "faults", frozenset(self.faults))
         object.__setattr__(self, "drop_keys", frozenset(self.drop_keys))
+        object.__setattr__(self, "untranslated", frozenset(self.untranslated))
         if self.variant not in VARIANTS:
             raise ConfigError(f"Unknown variant '{self.variant}'. Variants: {', '.join(VARIANTS)}.")
         unknown = sorted(self.faults - FAULTS.keys())
@@ -86,6 +97,13 @@ class ReplicaConfig:
         unknown_keys = sorted(self.drop_keys - set(ALL_KEYS))
         if unknown_keys:
             raise ConfigError(f"Unknown drop key(s) {', '.join(unknown_keys)}. Keys: {', '.join(ALL_KEYS)}.")
+        unknown_keys = sorted(self.untranslated - set(ALL_KEYS))
+        if unknown_keys:
+            raise ConfigError(f"Unknown untranslated key(s) {', '.join(unknown_keys)}. Keys: {', '.join(ALL_KEYS)}.")
+        if self.language not in LANGUAGES:
+            raise ConfigError(f"Unknown language '{self.language}'. Languages: {', '.join(LANGUAGES)}.")
+        if self.language != "en" and self.variant == "gestalt":
+            raise ConfigError("The gestalt pages are in English only; choose another variant for another language.")
         if self.privacy_path not in PRIVACY_PATHS:
             raise ConfigError(f"privacy_path must be one of {', '.join(PRIVACY_PATHS)}.")
         if self.alias_status not in (301, 302, 307, 308):
@@ -119,7 +137,7 @@ class ReplicaConfig:
         if unknown:
             raise ConfigError(f"Unknown replica option(s) {', '.join(unknown)}. Options: {', '.join(sorted(known))}.")
         options = dict(value)
-        for name in ("faults", "drop_keys"):
+        for name in ("faults", "drop_keys", "untranslated"):
             if name in options:
                 options[name] = _as_names(options[name])
         return cls(**options)
@@ -128,7 +146,7 @@ class ReplicaConfig:
         return fault in self.faults
 
     def with_changes(self, **changes: Any) -> ReplicaConfig:
-        for name in ("faults", "drop_keys"):
+        for name in ("faults", "drop_keys", "untranslated"):
             if name in changes:
                 changes[name] = _as_names(changes[name])
         return replace(self, **changes)
@@ -139,7 +157,10 @@ class ReplicaConfig:
 
     @property
     def save_button(self) -> str:
-        return self.save_label or ("Save" if self.variant == "legacy" else "Done")
+        from replica.languages import ui  # it builds on the pages, which need this module
+
+        words = ui(self.language)
+        return self.save_label or (words["save"] if self.variant == "legacy" else words["done"])
 
     def drops(self, key: str) -> bool:
         """True when a save of `key` is answered as a success but not persisted."""

@@ -261,6 +261,35 @@ def _for_account(page: Page, config: ReplicaConfig) -> Page:
     return Page(page.name, page.title, page.intro, tuple(sections))
 
 
+def _in_language(page: Page, config: ReplicaConfig) -> Page:
+    """`page` in the configured language (replica/languages.py); the `untranslated` keys keep their English title,
+    as Pinterest leaves some strings untranslated."""
+    from replica import languages  # it builds on this module's keys
+
+    language, variant = config.language, config.variant
+    if language == "en":
+        return page
+    sections = []
+    for section in page.sections:
+        controls = tuple(
+            Control(
+                c.key,
+                c.title if c.key in config.untranslated else languages.control_title(language, variant, c.key, c.title),
+                c.help if c.key in config.untranslated else languages.control_help(language, c.key, c.help),
+                c.disabled,
+            )
+            for c in section.controls
+        )
+        sections.append(
+            Section(
+                languages.page_text(language, section.heading), controls, languages.page_text(language, section.intro)
+            )
+        )
+    return Page(
+        page.name, languages.page_text(language, page.title), languages.page_text(language, page.intro), tuple(sections)
+    )
+
+
 def build_page(name: str, config: ReplicaConfig) -> Page:
     """The page `name` as this configuration's account sees it."""
     variant = config.variant
@@ -284,7 +313,7 @@ def build_page(name: str, config: ReplicaConfig) -> Page:
         )
     else:
         raise KeyError(name)
-    return _for_account(page, config)
+    return _in_language(_for_account(page, config), config)
 
 
 def all_pages(config: ReplicaConfig) -> list[Page]:

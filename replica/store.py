@@ -55,6 +55,7 @@ class ReplicaStore:
         self.names = GeneratedNames(config.seed)
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self._languages: list[str] = []  # the Accept-Language of every request, in order
 
     @property
     def config(self) -> ReplicaConfig:
@@ -143,6 +144,15 @@ class ReplicaStore:
     def values_for(self, session: Session) -> dict[str, bool]:
         with self._lock:
             return self._effective(session.states)
+
+    def note_languages(self, accept_language: str) -> None:
+        with self._lock:
+            self._languages.append(accept_language)
+
+    def accept_languages(self) -> list[str]:
+        """The Accept-Language header of every request so far, in order ("" where a request sent none)."""
+        with self._lock:
+            return list(self._languages)
 
     def take_notice(self, session: Session) -> str:
         with self._lock:

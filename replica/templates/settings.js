@@ -4,6 +4,7 @@
   var props = JSON.parse(document.getElementById("__PWS_INITIAL_PROPS__").textContent);
   var root = document.getElementById("__app");
   var behaviour = props.behaviour || {};
+  var text = props.text;
   var toastTimer = null;
 
   function el(tag, className, text) {
@@ -143,13 +144,13 @@
     dialog.style.cssText = "background:#fff;margin:0";
     dialog.setAttribute("role", "dialog");
     dialog.setAttribute("aria-modal", "true");
-    var heading = el("h2", cls.sectionTitle, value ? "Turn this setting on?" : "Turn this setting off?");
+    var heading = el("h2", cls.sectionTitle, value ? text.ask_on : text.ask_off);
     heading.id = uid();
     dialog.setAttribute("aria-labelledby", heading.id);
     dialog.appendChild(heading);
-    dialog.appendChild(el("p", cls.intro, "You can change this at any time in your settings."));
-    var cancel = el("button", cls.button, "Cancel");
-    var confirm = el("button", cls.button + " " + cls.buttonPrimary, value ? "Turn on" : "Turn off");
+    dialog.appendChild(el("p", cls.intro, text.ask_text));
+    var cancel = el("button", cls.button, text.cancel);
+    var confirm = el("button", cls.button + " " + cls.buttonPrimary, value ? text.turn_on : text.turn_off);
     cancel.type = confirm.type = "button";
     cancel.addEventListener("click", function () { overlay.remove(); control.set(control.saved); });
     confirm.addEventListener("click", function () {
@@ -166,7 +167,7 @@
 
   function makeBar() {
     var box = el("div", cls.bar);
-    var reset = el("button", cls.button, behaviour.saveModel === "bar" ? "Cancel" : "Reset");
+    var reset = el("button", cls.button, behaviour.saveModel === "bar" ? text.cancel : text.reset);
     reset.type = "button";
     reset.addEventListener("click", function () {
       controls.forEach(function (c) { c.set(c.saved); });
@@ -199,7 +200,7 @@
       control.saved = value;
     }).catch(function () {
       control.set(control.saved);
-      toast("Something went wrong. Your change wasn't saved. Please try again.", true);
+      toast(text.save_failed, true);
     });
   }
 
@@ -209,10 +210,10 @@
     save(options).then(function () {
       controls.forEach(function (c) { c.saved = c.get(); });
       if (behaviour.saveModel === "bar") hideBar();
-      toast("Saved", false);
+      toast(text.saved, false);
     }).catch(function () {
       controls.forEach(function (c) { c.set(c.saved); });
-      toast("Something went wrong. Your settings weren't saved. Please try again.", true);
+      toast(text.saves_failed, true);
     });
   }
 
@@ -345,6 +346,6 @@
     .catch(function () {
       root.textContent = "";
       root.appendChild(el("h1", cls.pageTitle, props.title));
-      root.appendChild(el("p", cls.intro, "We couldn't load your settings. Refresh the page to try again."));
+      root.appendChild(el("p", cls.intro, text.load_failed));
     });
 })();
