@@ -31,17 +31,6 @@ def chromium_flags(sandbox: bool) -> tuple[str, ...]:
     return QUIET_FLAGS if sandbox else (NO_SANDBOX, *QUIET_FLAGS)
 
 
-def language_flags(languages: tuple[str, ...]) -> tuple[str, ...]:
-    """Flags that make the run's browser speak the person's languages (never a forced English): its locale is the
-    first, and every request's Accept-Language is the whole list in order (Chromium weighs them and adds its own
-    English fallback last). Chromium's flags, not Playwright's `locale`: that one cuts Accept-Language down to
-    the first tag on page loads. The tags were checked at the edge (languages.is_language_tag): no comma or
-    space can reach a flag. None given: the browser's own default."""
-    if not languages:
-        return ()
-    return (f"--lang={languages[0]}", f"--accept-lang={','.join(languages)}")
-
-
 # The flags for this process, for tests and benches that start their own Chromium.
 CHROMIUM_FLAGS = chromium_flags(sandbox_possible())
 

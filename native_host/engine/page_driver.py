@@ -17,7 +17,6 @@ from native_host.engine.browser import (
     choose_browser,
     chromium_flags,
     desktop_user_agent,
-    language_flags,
     sandbox_possible,
 )
 from native_host.engine.decisions import Button, Opener, Scan, clip
@@ -194,19 +193,40 @@ def launch(
             executable_path=choice.executable_path,
             headless=not headed,
             chromium_sandbox=sandbox,
-            args=[*chromium_flags(sandbox), *language_flags(languages), *proxies.browser_args()],
+            args=[*chromium_flags(sandbox), *proxies.browser_args()],
         )
         description = choice.describe(browser.version)
         on_browser(description, sandbox)
         try:
+            user_agent = desktop_user_agent(browser.version)
             context = browser.new_context(
-                user_agent=desktop_user_agent(browser.version),
+                user_agent=user_agent,
                 ignore_https_errors=bool(site_map),
                 viewport={"width": 1280, "height": 900},
             )
             context.add_cookies(cookies)
             page = context.new_page()
+            speak(context, page, languages, user_agent)
             page.on("load", lambda _page: on_load())
             yield Launched(PlaywrightDriver(page, timeout_seconds), description, sandbox)
         finally:
             browser.close()
+
+
+def speak(context: Any, page: Page, languages: tuple[str, ...], user_agent: str) -> None:
+    """Make the run's page speak the person's languages, never a forced English: every request's Accept-Language
+    is the whole list in order, navigator.languages too, and the locale (Intl formats) is the first.
+
+    Through DevTools rather than Playwright's `locale`, which cuts Accept-Language down to its one tag on page
+    loads, or Chromium's --accept-lang, which keeps only the first tag. The tags were checked at the edge
+    (languages.is_language_tag). None given: the browser's own default."""
+    if not languages:
+        return
+    from playwright.sync_api import Error
+
+    session = context.new_cdp_session(page)
+    session.send("Emulation.setUserAgentOverride", {"userAgent": user_agent, "acceptLanguage": ",".join(languages)})
+    try:
+        session.send("Emulation.setLocaleOverride", {"locale": languages[0].replace("-", "_")})
+    except Error:  # a tag the browser's ICU does not know: the requests still ask for the person's languages
+        pass
