@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 REPORT_KEYS = {
     "format", "mode", "platform", "status", "message", "rules_version", "engine_version", "browser",
-    "started_at", "seconds", "page_loads", "browser_launches", "clicks", "practice", "sandbox", "results",
+    "started_at", "seconds", "page_loads", "browser_launches", "clicks", "practice", "sandbox", "language", "results",
 }  # fmt: skip
 RESULT_KEYS = {
     "id",
@@ -37,10 +37,11 @@ RESULT_KEYS = {
     "wording_source",
     "language",
     "candidates",
+    "reason",
 }
 
 
-def optout(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def optout(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "native_host", *args],
         cwd=REPO,
@@ -48,7 +49,7 @@ def optout(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[
         capture_output=True,
         text=True,
         timeout=120,
-        env=os.environ.copy(),
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -146,6 +147,32 @@ def test_demo_prints_before_and_after(quiet_home):
     assert result.returncode == ExitCode.ALL_DONE, result.stderr
     assert "before and after" in result.stdout
     assert "The practice server confirms 8 change(s) saved; no other setting was written." in result.stdout
+
+
+def test_demo_in_german_opts_out_where_it_can_and_names_what_it_cannot_read(quiet_home):
+    result = optout("demo", "--quiet", "--language", "de")
+    assert result.returncode == ExitCode.PARTLY_DONE, result.stderr
+    assert "The practice server confirms 5 change(s) saved; no other setting was written." in result.stdout
+    assert "Optout cannot read these settings in German yet (their wording is unknown):" in result.stdout
+    unknown = result.stdout.split("(their wording is unknown):")[1].split("\n\n")[0]
+    assert [line.strip("- ").strip() for line in unknown.strip().splitlines()] == [
+        "AI training on your Pins",
+        "Ads about you on other sites",
+        "Use of your Pinterest activity",
+    ]
+    assert "Optout does not know yet how Pinterest words 3 settings in German." in result.stdout
+    assert "optout demo: Unknown language 'fr'" in optout("demo", "--language", "fr").stderr
+
+
+def test_the_cli_asks_pinterest_for_the_systems_language(tmp_path, quiet_home):
+    with serve(ReplicaConfig(language="de")) as replica:
+        args = replica_args(replica, tmp_path)
+        env = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "de_AT.UTF-8"}
+        result = optout("check", "--settings", "pinterest.ads.partner_info", "--json", *args, env=env)
+        asked = [header for header in replica.store.accept_languages() if header]
+    report = json.loads(result.stdout)
+    assert report["language"] == "de" and report["results"][0]["status"] == "would_change"
+    assert asked and all(header.startswith("de-AT,de;q=0.9") for header in asked), asked
 
 
 def test_cli_runs_leave_a_receipt_in_the_history(tmp_path, quiet_home):

@@ -121,6 +121,26 @@ def test_apply_through_the_host_changes_the_account_and_keeps_a_receipt_without_
     assert files_containing(Path(env["OPTOUT_DATA_DIR"]), secrets) == []
 
 
+def test_the_extensions_languages_reach_the_browser_and_the_report_names_the_pages_language(tmp_path) -> None:
+    with serve(ReplicaConfig(language="de")) as german:
+        cookies = german.store.new_session()
+        host = HostProcess(host_env(tmp_path), site_map=practice(german))
+        try:
+            settings = ["pinterest.ads.partner_info", "pinterest.genai.canvas_training"]
+            request = {"id": "c1", "type": "check", "platform": "pinterest", "cookies": cookies, "settings": settings}
+            host.send({**request, "languages": ["de-CH", "de", "fr-CH"]})
+            result, _ = host.recv_final("c1", timeout=60)
+        finally:
+            host.close()
+        asked = [header for header in german.store.accept_languages() if header]
+    report = result["data"]
+    assert report["language"] == "de" and report["status"] == "partial", report["message"]
+    partner, canvas = report["results"]
+    assert partner["status"] == "would_change" and partner["wording"] == "Partner-Infos verwenden"
+    assert canvas["status"] == "not_found" and canvas["reason"] == "unknown_language"
+    assert asked and all(header.startswith("de-CH,de;q=0.9,fr-CH;q=0.8") for header in asked), asked
+
+
 def test_busy_across_processes_and_cancel_closes_the_browser(tmp_path, slow_replica) -> None:
     cookies = slow_replica.store.new_session()
     env, site_map = host_env(tmp_path), practice(slow_replica)

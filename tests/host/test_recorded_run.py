@@ -35,6 +35,8 @@ def test_a_request_is_parsed_once_into_types() -> None:
         request(settings=["pinterest.nope"])
     with pytest.raises(ValueError):
         request(mode="delete")
+    assert parsed.languages == ()  # none given: the browser's own default, never a forced English
+    assert request(languages=["de-DE", "de", "de-DE"]).languages == ("de-DE", "de")
 
 
 class Engine:
