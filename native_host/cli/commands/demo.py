@@ -9,8 +9,9 @@ from native_host.cli.report_table import MARKS, state_word
 from native_host.engine.report import RunReport
 from native_host.engine.run import RunOptions, apply, check
 from native_host.exit_codes import ExitCode, exit_code_for
+from native_host.languages import english_name
 from native_host.rules.format import RulesError, load_shipped_rules
-from native_host.statuses import SettingStatus
+from native_host.statuses import SettingReason, SettingStatus
 
 PINTEREST = "https://www.pinterest.com"
 
@@ -21,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--variant", default="switch", help="the replica's page style: switch, checkbox, legacy, aria")
     parser.add_argument("--fault", action="append", default=[], help="a replica fault to show (e.g. save_500, eu)")
     parser.add_argument("--settings", default="default", help="comma-separated setting ids, 'default' or 'all'")
+    parser.add_argument("--language", default="en", help="the practice pages' language: en, de or es")
     parser.add_argument("--headed", action="store_true", help="show the browser window while it works")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.set_defaults(run=run_demo)
@@ -32,7 +34,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     rules = load_shipped_rules()
     try:
-        config = ReplicaConfig(variant=args.variant, faults=frozenset(args.fault))
+        config = ReplicaConfig(variant=args.variant, faults=frozenset(args.fault), language=args.language)
         setting_ids = selected_ids(rules, args.settings)
     except (ConfigError, ValueError, RulesError) as error:
         print(f"optout demo: {error}", file=sys.stderr)
@@ -44,6 +46,7 @@ def run_demo(args: argparse.Namespace) -> int:
             site_map={PINTEREST: replica.url},
             headed=args.headed,
             pause_seconds=0.6 if args.headed else 0.0,
+            languages=(args.language,),  # the person of the practice account speaks its pages' language
         )
         say(f"A practice copy of Pinterest's settings is running at {replica.url} ({args.variant} pages).")
         say("It stands in for https://www.pinterest.com; your real account is not touched.\n")
@@ -55,6 +58,7 @@ def run_demo(args: argparse.Namespace) -> int:
         after = check(rules, cookies, setting_ids, options, progress)
         print(before_after_table(before, applied, after))
         print(server_side_note(replica.store, cookies, applied))
+        print(unknown_language_note(applied), end="")
     print(f"\n{applied.message}")
     return exit_code_for(applied.status)
 
@@ -89,6 +93,16 @@ def before_after_table(before: RunReport, applied: RunReport, after: RunReport) 
         if index == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def unknown_language_note(applied: RunReport) -> str:
+    """The settings Optout could not read because it does not know their wording in the pages' language yet."""
+    unknown = [result.title for result in applied.results if result.reason == SettingReason.UNKNOWN_LANGUAGE]
+    if not unknown:
+        return ""
+    lines = [f"\nOptout cannot read these settings in {english_name(applied.language)} yet (their wording is unknown):"]
+    lines += [f"  - {title}" for title in unknown]
+    return "\n".join(lines) + "\n"
 
 
 def server_side_note(store: object, cookies: list[dict], applied: RunReport) -> str:
