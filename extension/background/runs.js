@@ -6,6 +6,7 @@ import { chosenSettings } from "../shared/choices.js";
 import { PLATFORM, RULES_FRESH_MS } from "../shared/config.js";
 import { serviceAddress } from "../shared/rules-source.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
+import { runLanguages } from "../shared/run-languages.js";
 import { wordingsForRun } from "../shared/teach.js";
 import { MessageType, RunStatus, SettingStatus } from "../shared/vocabulary.js";
 import { pinterestCookies } from "./cookies.js";
@@ -163,6 +164,8 @@ export async function runOnPinterest(mode) {
     };
     const wordings = wordingsForRun(taught, rules.document);
     if (wordings) request.wordings = wordings;
+    const languages = runLanguages(self.navigator?.languages);
+    if (languages.length) request.languages = languages;
     const report = await askHost(mode, request, { id: requestId, onProgress: writeProgress });
     writeProgress({ step: "finished", done: liveRun.total, total: liveRun.total, message: "" });
     await recordReport(mode, report);

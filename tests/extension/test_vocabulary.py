@@ -23,6 +23,7 @@ def test_every_python_word_reaches_the_generated_file() -> None:
         assert f"  {code.name}: {code.value},\n" in text
     assert '  NOT_SAVED: "not_saved",\n' in text  # contract 3
     assert '  UNKNOWN_LANGUAGE: "unknown_language",\n' in text  # the reason the extension shows in words
+    assert "  MAX_LANGUAGES: 10,\n" in text  # what a run may send as `languages`
 
 
 def test_progress_steps_come_from_the_protocol_document() -> None:
