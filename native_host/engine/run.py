@@ -426,7 +426,8 @@ class _Run:
             self.check_cancel()
             if index and self.options.pause_seconds:
                 self.driver.wait(self.options.pause_seconds)
-            self.emit("changing", f"Turning {decisions.word(setting.desired)} '{setting.labels[0]}'", setting, url)
+            shown = self.here(setting).labels[0]  # in the page's language where the rules know it
+            self.emit("changing", f"Turning {decisions.word(setting.desired)} '{shown}'", setting, url)
             model = self.toggle(setting, model, records[setting.id])
         unsaved = [s for s in to_change if not records[s.id].writes and not records[s.id].problem]
         if unsaved:
