@@ -113,9 +113,11 @@ function recordReport(mode, report) {
         message: report.message ?? "",
         runId: report.run_id ?? null,
         finishedAt: checkedAt,
+        language: report.language ?? "",
         results: (report.results ?? []).map(
-          ({ id, status, before, after, verified, page, message, language, wording_source, candidates }) => ({
+          ({ id, status, before, after, verified, page, message, language, wording_source, candidates, reason }) => ({
             id, status, before, after, verified, page, message, language, wording_source, candidates,
+            reason: reason ?? "",
           }),
         ),
       },

@@ -93,6 +93,9 @@ def test_a_recheck_never_says_changed_back_about_settings_optout_never_confirmed
     while worker.evaluate("async () => (await chrome.storage.local.get('lastRun')).lastRun?.mode") != "check":
         assert time.monotonic() < deadline, "no re-check ran"
         time.sleep(0.25)
+    last_run = worker.evaluate("async () => (await chrome.storage.local.get('lastRun')).lastRun")
+    # the pages' language and each result's reason are kept for the popup to explain an unknown wording
+    assert last_run["language"] == "en" and {result["reason"] for result in last_run["results"]} == {""}
     worker.evaluate(
         """async () => {
             const { preferences } = await chrome.storage.local.get("preferences");
