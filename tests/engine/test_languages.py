@@ -4,7 +4,10 @@ as unknown (never as a success), the language is read from the page, and the bro
 
 from __future__ import annotations
 
-from native_host.rules.format import load_shipped_rules
+import copy
+import json
+
+from native_host.rules.format import RULES_DIR, load_shipped_rules, parse_rules
 from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from replica import pages
 
@@ -122,3 +125,27 @@ def test_the_english_replica_reads_as_before(replica_account):
     report = account.run("apply", [pages.CANVAS, pages.PARTNER])
     assert report.status == RunStatus.DONE and report.language == "en"
     assert {result.reason for result in report.results} == {SettingReason.NONE}
+
+
+def rules_with_german_buttons():
+    """The shipped rules plus German buttons, as a rules author would add them once a source shows them."""
+    document = copy.deepcopy(json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8")))
+    document["languages"] = {
+        "de": {"save_buttons": ["Fertig"], "confirm_buttons": ["Deaktivieren"], "sources": ["a test of the format"]}
+    }
+    return parse_rules(document)
+
+
+def test_a_german_done_button_is_pressed_only_once_the_rules_know_its_wording(replica_account):
+    unknown = replica_account(language="de", variant="checkbox")
+    report = unknown.run("apply", [pages.PARTNER], languages=GERMAN)
+    assert report.results[0].status == SettingStatus.NOT_SAVED and not unknown.writes()  # "Fertig" is unknown
+    known = replica_account(language="de", variant="checkbox")
+    report = known.run("apply", [pages.PARTNER], languages=GERMAN, rules=rules_with_german_buttons())
+    assert report.results[0].status == SettingStatus.CHANGED and known.state()[pages.PARTNER] is False
+
+
+def test_a_german_confirmation_is_answered_once_the_rules_know_its_wording(replica_account):
+    account = replica_account(language="de", save_model="confirm")
+    report = account.run("apply", [pages.PARTNER], languages=GERMAN, rules=rules_with_german_buttons())
+    assert report.results[0].status == SettingStatus.CHANGED and account.state()[pages.PARTNER] is False
