@@ -79,6 +79,9 @@ class LiveCatalog:
             self._rules_files = read_rules_dir(Path(settings["RULES_DIR"]))
             self._catalog = self._signed_at(self._started)
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def current(self) -> Catalog:
         catalog = self._catalog
         if catalog.renew_at is not None and self._clock() >= catalog.renew_at:
