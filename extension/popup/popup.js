@@ -254,24 +254,14 @@ function renderProblem(problem) {
   $("problem-text").textContent = described.text;
   const action = $("problem-action");
   action.replaceChildren();
-  if (described.action?.command) {
-    const row = element("div", "command-row");
-    const command = element("code", "command");
-    command.id = "install-command";
-    // Break lines only at spaces, never inside an option or the extension id.
-    const parts = described.action.command.split(" ");
-    parts.forEach((part, index) => {
-      if (index) command.append(" ");
-      command.append(element("span", "", part));
-    });
-    const copy = element("button", "", "Copy");
-    copy.type = "button";
-    copy.addEventListener("click", async () => {
-      await navigator.clipboard.writeText(described.action.command);
-      copy.textContent = "Copied";
-    });
-    row.append(command, copy);
-    action.append(row);
+  if (described.action?.welcome) {
+    // The install steps for this computer, checked live: the welcome page (contract 7).
+    const link = element("a", "action-link", `${chrome.i18n.getMessage("welcome_popup_link")} \u2192`);
+    link.id = "welcome-link";
+    link.href = "welcome.html";
+    link.target = "_blank";
+    link.rel = "noopener";
+    action.append(link);
   } else if (described.action?.link) {
     const link = element("a", "action-link", `${described.action.label} \u2192`);
     link.href = described.action.link;

@@ -142,7 +142,9 @@ def test_the_xpi_installs_in_firefox_esr_and_opens_the_welcome_page(release: dic
     assert driven.returncode == 0, driven.stderr[-3000:]
     result = json.loads(driven.stdout.strip().splitlines()[-1])
     assert result["id"] == GECKO_ID
-    assert result["welcome"].startswith("moz-extension://") and result["welcome"].endswith("/welcome.html")
+    assert result["url"].startswith("moz-extension://") and result["url"].endswith("/welcome.html")
+    # The page drew itself in Firefox, its words from _locales, and no helper is registered under this HOME.
+    assert result["title"] == "Welcome to Optout" and result["helper"] == "Waiting for the helper"
 
 
 @pytest.fixture(scope="module")

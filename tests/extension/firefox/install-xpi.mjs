@@ -8,6 +8,25 @@ import puppeteer from "puppeteer-core";
 const [firefox, xpi, home] = process.argv.slice(2);
 let step = "starting Firefox";
 
+// Puppeteer keeps reporting a tab the add-on opened as about:blank: each page is asked where it really is.
+async function welcomePage(browser) {
+  for (let tries = 0; tries < 60; tries += 1) {
+    for (const page of await browser.pages()) {
+      const seen = await page
+        .evaluate(() => ({
+          url: location.href,
+          ready: document.querySelector("main")?.dataset.ready === "true",
+          title: document.title,
+          helper: document.querySelector("#state-helper")?.textContent ?? "",
+        }))
+        .catch(() => null);
+      if (seen?.url.endsWith("/welcome.html") && seen.ready) return seen;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("the add-on opened no welcome page within 30 s");
+}
+
 async function main() {
   const browser = await puppeteer.launch({
     browser: "firefox",
@@ -20,8 +39,8 @@ async function main() {
     step = "installing the xpi";
     const id = await browser.installExtension(xpi);
     step = "waiting for the welcome page";
-    const welcome = await browser.waitForTarget((target) => target.url().endsWith("/welcome.html"), { timeout: 30_000 });
-    process.stdout.write(`${JSON.stringify({ id, welcome: welcome.url() })}\n`);
+    const welcome = await welcomePage(browser);
+    process.stdout.write(`${JSON.stringify({ id, ...welcome })}\n`);
   } finally {
     await browser.close();
   }
