@@ -242,8 +242,10 @@ function renderProblem(problem) {
     delete box.dataset.shown;
     return;
   }
-  // An alert is read out again whenever its text is rewritten: redraws leave the same problem alone.
-  const shown = JSON.stringify(problem);
+  // An alert is read out again whenever its text is rewritten: redraws leave the same problem alone, also when
+  // it is only recorded again (a new `at`, as the welcome page's helper checks do every few seconds).
+  const { at: _recordedAt, ...sameProblem } = problem;
+  const shown = JSON.stringify(sameProblem);
   if (box.dataset.shown === shown) return;
   box.dataset.shown = shown;
   const described = describeProblem(problem);

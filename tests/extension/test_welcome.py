@@ -13,7 +13,7 @@ from native_host.engine.site_map import SiteMapProxies
 from replica import ReplicaConfig, serve
 
 from .accessibility import audit
-from .browser import EXTENSION_ID, isolated_env, launch, log_in, register_host
+from .browser import EXTENSION_ID, isolated_env, launch, log_in, ready_popup, register_host, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,26 @@ def welcome_page(context: Any) -> Any:
     page.set_viewport_size({"width": 900, "height": 900})
     page.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=15_000)
     return page
+
+
+def popup_keeps_its_alert_while_the_page_checks(context: Any) -> None:
+    """Each check of the welcome page records "helper missing" again; the popup's alert must not be rewritten
+    (and so read out again) for that."""
+    popup = ready_popup(context)
+    popup.locator("#problem[data-kind='host_missing']").wait_for()
+    popup.evaluate(
+        """() => {
+            globalThis.problemRewrites = 0;
+            new MutationObserver((changes) => { globalThis.problemRewrites += changes.length; }).observe(
+                document.querySelector("#problem"), { subtree: true, childList: true, characterData: true });
+        }"""
+    )
+    recorded_at = "async () => (await chrome.storage.local.get('problem')).problem.at"
+    first = popup.evaluate(recorded_at)
+    wait_until(lambda: popup.evaluate(recorded_at) > first, TICK_TIMEOUT_MS / 1000, "the page to check again")
+    popup.wait_for_timeout(300)  # the popup's redraw after that storage change
+    assert popup.evaluate("() => globalThis.problemRewrites") == 0
+    popup.close()
 
 
 def test_welcome_page_ticks_each_step_as_it_is_done(tmp_path: Path) -> None:
@@ -60,6 +80,7 @@ def test_welcome_page_ticks_each_step_as_it_is_done(tmp_path: Path) -> None:
                 expect(page.locator("#guide-steps")).to_contain_text("python.org")
                 systems.first.click()
                 audit(page, "welcome-helper-missing")
+                popup_keeps_its_alert_while_the_page_checks(context)
 
                 register_host(profile, tmp_path, env, site_map)  # as `optout install` would
                 expect(helper).to_have_attribute("data-done", "true", timeout=TICK_TIMEOUT_MS)
