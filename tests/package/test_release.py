@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
@@ -83,6 +84,32 @@ def test_the_extension_archives_hold_exactly_the_extension(release: dict[str, Pa
     assert "key" in source and "key" not in manifest
     assert manifest == {field: value for field, value in source.items() if field != "key"}
     assert manifest["browser_specific_settings"]["gecko"]["id"] == GECKO_ID
+
+
+def test_the_helper_archives_carry_what_an_installed_helper_reads(release: dict[str, Path]) -> None:
+    with zipfile.ZipFile(release["wheel"]) as wheel:
+        in_wheel = set(wheel.namelist())
+        shipped_rules = json.loads(wheel.read("native_host/rules/shipped/pinterest.json"))
+    assert {
+        "native_host/engine/scan_controls.js",
+        "native_host/rules/pinned_keys.json",
+        "native_host/rules/shipped/schema.json",
+        "native_host/extension-id.txt",
+        "replica/templates/settings_base.html",
+    } <= in_wheel
+    assert shipped_rules == json.loads((ROOT / "rules" / "pinterest.json").read_text())
+    assert not [name for name in in_wheel if "node_modules" in name or name.startswith("replica/gestalt/")]
+    # The sdist holds the files its own build copies into the package (setup.py), and no Node build.
+    with tarfile.open(release["sdist"]) as sdist:
+        in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {
+        "setup.py",
+        "MANIFEST.in",
+        "rules/pinterest.json",
+        "rules/schema.json",
+        "extension/extension-id.txt",
+    } <= in_sdist
+    assert not [name for name in in_sdist if "node_modules" in name]
 
 
 def test_web_ext_lint_passes_on_the_xpi(release: dict[str, Path], tmp_path: Path) -> None:
