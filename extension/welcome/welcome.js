@@ -78,8 +78,13 @@ function buildSystemChoice() {
   $("systems").replaceChildren(...buttons);
   showGuide(chosenSystem);
   $("copy").addEventListener("click", async () => {
-    await navigator.clipboard.writeText($("command").textContent);
-    $("copy").textContent = say("welcome_copied");
+    try {
+      await navigator.clipboard.writeText($("command").textContent);
+      $("copy").textContent = say("welcome_copied");
+    } catch {
+      // No clipboard for this page: the command is selected instead, ready for the person's own copy keys.
+      getSelection().selectAllChildren($("command"));
+    }
   });
 }
 

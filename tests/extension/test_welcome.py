@@ -79,6 +79,15 @@ def test_welcome_page_ticks_each_step_as_it_is_done(tmp_path: Path) -> None:
                 expect(page.locator("#command")).to_contain_text("python3 -m pip install --user")
                 expect(page.locator("#guide-steps")).to_contain_text("python.org")
                 systems.first.click()
+                page.evaluate(
+                    """() => {
+                        const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+                        navigator.clipboard.writeText = (text) => write((globalThis.copied = text));
+                    }"""
+                )
+                page.click("#copy")
+                expect(page.locator("#copy")).to_have_text("Copied")
+                assert page.evaluate("() => globalThis.copied") == page.locator("#command").text_content()
                 audit(page, "welcome-helper-missing")
                 popup_keeps_its_alert_while_the_page_checks(context)
 
