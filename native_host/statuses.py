@@ -23,6 +23,12 @@ class SettingStatus(StrEnum):
     SKIPPED = "skipped"  # the run stopped before reaching this setting
 
 
+class SettingReason(StrEnum):
+    """Why a setting ended as it did, where its status alone does not say; "" for every other result."""
+
+    UNKNOWN_LANGUAGE = "unknown_language"  # not_found: Optout knows no wording in the page's language
+
+
 class RunStatus(StrEnum):
     """How a whole run ended."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from native_host.messaging.errors import ErrorCode
 from native_host.messaging.protocol import HOST_NAME, PROTOCOL_VERSION, Event, MessageType
 from native_host.rules.wordings import MAX_PER_SETTING, MAX_SETTINGS, MAX_WORDING
-from native_host.statuses import GOOD_SETTING_STATUSES, RunStatus, SettingStatus
+from native_host.statuses import GOOD_SETTING_STATUSES, RunStatus, SettingReason, SettingStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "extension" / "shared" / "vocabulary.js"
@@ -63,6 +63,7 @@ def render(steps: list[str]) -> str:
         _frozen("ReplyEvent", _members(Event)),
         _frozen("ProgressStep", [(step.upper(), step) for step in steps]),
         _frozen("SettingStatus", _members(SettingStatus)),
+        _frozen("SettingReason", _members(SettingReason)),
         _frozen("RunStatus", _members(RunStatus)),
         f"export const GOOD_SETTING_STATUSES = Object.freeze([\n{good_lines}]);\n",
         _frozen("ErrorCode", _members(ErrorCode)),

@@ -47,6 +47,10 @@ export const SettingStatus = Object.freeze({
   SKIPPED: "skipped",
 });
 
+export const SettingReason = Object.freeze({
+  UNKNOWN_LANGUAGE: "unknown_language",
+});
+
 export const RunStatus = Object.freeze({
   DONE: "done",
   PARTIAL: "partial",

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from native_host.messaging.errors import ErrorCode
-from native_host.statuses import RunStatus, SettingStatus
+from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from tools import vocabulary
 
 
@@ -17,7 +17,7 @@ def test_the_checked_in_file_is_what_the_command_generates() -> None:
 
 def test_every_python_word_reaches_the_generated_file() -> None:
     text = vocabulary.expected()
-    for member in [*SettingStatus, *RunStatus]:
+    for member in [*SettingStatus, *SettingReason, *RunStatus]:
         assert f'  {member.name}: "{member.value}",\n' in text
     for code in ErrorCode:
         assert f"  {code.name}: {code.value},\n" in text
