@@ -92,6 +92,9 @@ function recordReport(mode, report) {
         page: result.page ?? null,
         wording: result.wording ?? null,
         wordingSource: result.wording_source ?? null,
+        // Why it ended so ("unknown_language") and the page's language, for the sentence the popup says.
+        reason: result.reason ?? "",
+        language: result.language ?? "",
         candidates: result.status === SettingStatus.NOT_FOUND ? (result.candidates ?? []) : [],
       };
     }
@@ -113,8 +116,8 @@ function recordReport(mode, report) {
         runId: report.run_id ?? null,
         finishedAt: checkedAt,
         results: (report.results ?? []).map(
-          ({ id, status, before, after, verified, page, message, language, wording_source, candidates }) => ({
-            id, status, before, after, verified, page, message, language, wording_source, candidates,
+          ({ id, status, reason, before, after, verified, page, message, language, wording_source, candidates }) => ({
+            id, status, reason, before, after, verified, page, message, language, wording_source, candidates,
           }),
         ),
       },

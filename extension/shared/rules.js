@@ -2,6 +2,7 @@
 // a bundle itself: what it shows and uses is only what the helper checked.
 
 import { PINTEREST_SITE, PRIVACY_PAGE } from "./config.js";
+import { pickLanguage, t } from "./i18n.js";
 
 export function desiredState(setting) {
   return setting.desired === "on";
@@ -38,14 +39,34 @@ export function settingsPage(rules, setting) {
   return candidates.find((address) => typeof address === "string" && isPinterestPage(address)) ?? PRIVACY_PAGE;
 }
 
-// Pinterest's own words for the switch, which is what a person sees on Pinterest's page.
-export function pinterestWording(setting) {
-  return setting?.labels?.[0] ?? setting?.title ?? "";
+// The rules' words for a setting in the interface language (its `languages` entry, contract 1 of the
+// rules format), falling back to English: the entry for the exact tag first, then the base language.
+function inLanguage(setting) {
+  return pickLanguage(setting?.languages) ?? {};
 }
 
-export const CATEGORY_TITLES = Object.freeze({
-  "ai-training": "AI training",
-  ads: "Ads and sharing",
-  visibility: "Who can find you",
-  recommendations: "What you see",
+export function settingTitle(setting) {
+  return inLanguage(setting).title || (setting?.title ?? "");
+}
+
+export function settingExplanation(setting) {
+  return inLanguage(setting).explanation || (setting?.explanation ?? "");
+}
+
+// Pinterest's own words for the switch, which is what a person sees on Pinterest's page: the wording
+// the last run matched when there is one, else the rules' first label in the interface language, else English.
+export function pinterestWording(setting, matched = null) {
+  return matched || inLanguage(setting).labels?.[0] || setting?.labels?.[0] || settingTitle(setting);
+}
+
+const CATEGORY_WORDS = Object.freeze({
+  "ai-training": () => t("category_ai_training"),
+  ads: () => t("category_ads"),
+  visibility: () => t("category_visibility"),
+  recommendations: () => t("category_recommendations"),
 });
+
+// The heading of a group of settings in Options; a category this version does not know keeps its id.
+export function categoryTitle(category) {
+  return Object.hasOwn(CATEGORY_WORDS, category) ? CATEGORY_WORDS[category]() : category;
+}
