@@ -7,9 +7,15 @@ function i18n() {
   return globalThis.chrome?.i18n ?? globalThis.browser?.i18n;
 }
 
-// The interface language as a BCP 47 tag ("de", "pt-BR"); English when the browser does not say.
+// The language Optout speaks, as a BCP 47 tag ("de", "pt-BR"): the language of the messages the browser
+// chose (each messages.json names its own in `ui_language`), made more precise by the browser's interface
+// language when the two agree ("en-GB" writes dates the British way). Dates, numbers and the rules' words
+// follow it, so a sentence and the date inside it are always in one language, even where the browser reports
+// an interface language other than the one its messages came in (headless Chromium with --lang does).
 export function uiLanguage() {
-  return i18n()?.getUILanguage?.() || "en";
+  const spoken = i18n()?.getMessage("ui_language") || "en";
+  const browser = i18n()?.getUILanguage?.() || "";
+  return browser.split("-")[0].toLowerCase() === spoken.split("-")[0].toLowerCase() ? browser : spoken;
 }
 
 // The message for `key`, its $1..$9 filled from `substitutions` (numbers are written in the interface

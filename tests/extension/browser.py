@@ -89,17 +89,31 @@ def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list
     )
 
 
+def language_switches(language: str) -> tuple[list[str], dict[str, str]]:
+    """Chromium's arguments and environment for an interface (and chrome.i18n) in `language`, such as "de".
+
+    Debian's headless Chromium picks the extension's messages by `--lang` (LANGUAGE is what a Linux desktop
+    session sets for a headed one); its chrome.i18n.getUILanguage() still says en-US, which is why
+    shared/i18n.js takes the language from the messages themselves.
+    """
+    return [f"--lang={language}"], {"LANGUAGE": language}
+
+
 @contextmanager
-def extension_on_replica(replica: Any, directory: Path) -> Iterator[Any]:
-    """The real extension and the real host in a fresh profile, with the replica standing in for pinterest.com."""
+def extension_on_replica(replica: Any, directory: Path, language: str | None = None) -> Iterator[Any]:
+    """The real extension and the real host in a fresh profile, with the replica standing in for pinterest.com.
+
+    `language` sets the browser's interface language; None keeps the machine's (English on the test machines).
+    """
     from playwright.sync_api import sync_playwright
 
     site_map = {"https://www.pinterest.com": replica.url}
-    env = isolated_env(directory)
+    arguments, language_env = language_switches(language) if language else ([], {})
+    env = isolated_env(directory, **language_env)
     profile = directory / "profile"
     register_host(profile, directory, env, site_map)
     with SiteMapProxies(site_map) as proxies, sync_playwright() as playwright:
-        context = launch(playwright, profile, env, proxies.browser_args())
+        context = launch(playwright, profile, env, [*proxies.browser_args(), *arguments])
         try:
             yield context
         finally:

@@ -5,13 +5,13 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 
 import { assess, Standing } from "../../../extension/shared/assess.js";
-import { languageName, pickLanguage, plural, quoted } from "../../../extension/shared/i18n.js";
+import { languageName, pickLanguage, plural, quoted, uiLanguage } from "../../../extension/shared/i18n.js";
 import { describeProblem } from "../../../extension/shared/problems.js";
 import { categoryTitle, pinterestWording, settingExplanation, settingTitle } from "../../../extension/shared/rules.js";
 import { dateTime, timeAgo } from "../../../extension/shared/time.js";
 import { describeSettingStatus, driftMessage, handInstruction, summarize } from "../../../extension/shared/words.js";
 import { ads, canvas, rules, snapshot } from "./fixtures.mjs";
-import { useLocale } from "./locales.mjs";
+import { fakeI18n, useLocale } from "./locales.mjs";
 
 after(() => useLocale("en"));
 
@@ -26,6 +26,21 @@ const germanCanvas = {
     },
   },
 };
+
+describe("the language Optout speaks", () => {
+  it("is the language of the messages, so a date never lands in a sentence of another language", () => {
+    // Headless Chromium with --lang=de picks German messages but reports en-US as its interface language.
+    globalThis.chrome = { i18n: { ...fakeI18n("de"), getUILanguage: () => "en-US" } };
+    assert.equal(uiLanguage(), "de");
+    assert.equal(timeAgo("2026-11-23T15:35:00Z", Date.parse("2026-11-23T15:40:00Z")), "vor 5 Minuten");
+  });
+  it("takes the browser's more precise tag when the two agree", () => {
+    globalThis.chrome = { i18n: { ...fakeI18n("en"), getUILanguage: () => "en-GB" } };
+    assert.equal(uiLanguage(), "en-GB");
+    globalThis.chrome = { i18n: { ...fakeI18n("pt_BR"), getUILanguage: () => "pt-BR" } };
+    assert.equal(uiLanguage(), "pt-BR");
+  });
+});
 
 describe("plural forms", () => {
   it("pick _one or _other by the interface language's rules", () => {
