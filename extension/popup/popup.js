@@ -59,7 +59,7 @@ function pillFor(row, live, running) {
     case Standing.NOT_AS_CHOSEN:
       return element("span", "pill warn", desiredState(row.setting) ? t("pill_still_off") : t("pill_still_on"));
     default:
-      return element("span", "pill", t("pill_not_checked"));
+      return element("span", "pill", row.notRead ? t("pill_not_read") : t("pill_not_checked"));
   }
 }
 
@@ -90,6 +90,7 @@ function metaFor(row, live, rules) {
     return meta;
   }
   if (live?.step === ProgressStep.SETTING_DONE && live.status) meta.textContent = describeSettingStatus(live.status, live);
+  else if (known?.checkedAt && row.notRead) meta.textContent = t("meta_last_checked", timeAgo(known.checkedAt));
   else if (known?.checkedAt) meta.textContent = t("meta_checked", timeAgo(known.checkedAt));
   return meta;
 }

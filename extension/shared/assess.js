@@ -121,7 +121,8 @@ export function assess(snapshot) {
     const standing = blocked ? Standing.UNKNOWN : standingOf(setting, known);
     // Changed back: Optout confirmed this setting as chosen before, and now reads it otherwise.
     const drifted = standing === Standing.NOT_AS_CHOSEN && Boolean(known?.confirmed);
-    return { setting, known, standing, drifted };
+    // notRead: the last run was stopped before reading it; `known` still says when it was last read.
+    return { setting, known, standing, drifted, notRead: blocked };
   });
   const count = (standing) => rows.filter((row) => row.standing === standing).length;
   const view = {

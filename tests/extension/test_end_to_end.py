@@ -291,6 +291,11 @@ def test_a_missing_setting_links_to_pinterest_and_a_block_says_try_later(world: 
         problem = popup.locator("#problem")
         expect(problem).to_have_attribute("data-kind", "blocked")
         expect(problem).to_contain_text("try again later")
+        # Nothing was read in the blocked run: no setting shows an earlier run's green "Opted out".
+        expect(popup.locator(".setting .pill.good")).to_have_count(0)
+        blocked_row = popup.locator(f'.setting[data-setting-id="{CANVAS}"]')
+        expect(blocked_row.locator(".pill")).to_have_text("Couldn\u2019t check")
+        expect(blocked_row.locator(".setting-meta")).to_have_text("Last checked just now")
         audit(popup, "popup-blocked")
         popup.close()
     finally:

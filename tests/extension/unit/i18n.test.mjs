@@ -155,6 +155,7 @@ describe("the words the lead asked for", () => {
     assert.deepEqual(before.rows.map((row) => row.standing), [Standing.AS_CHOSEN, Standing.NOT_AS_CHOSEN]);
     const blocked = assess(snapshot({ settingStates: states, problem: { kind: "blocked" } }));
     assert.deepEqual(blocked.rows.map((row) => row.standing), [Standing.UNKNOWN, Standing.UNKNOWN]);
+    assert.ok(blocked.rows.every((row) => row.notRead) && !before.rows.some((row) => row.notRead));
     assert.deepEqual(blocked.drifted, []);
     assert.equal(blocked.badge.text, "");
   });
