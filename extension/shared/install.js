@@ -3,6 +3,8 @@
 // `optout install` (which registers the helper for every browser it finds), and takes the helper's wheel from
 // the Downloads folder, where the browser puts the file from the release page.
 
+import { t } from "./i18n.js";
+
 export const System = Object.freeze({ MAC: "mac", WINDOWS: "windows", LINUX: "linux" });
 
 const SYSTEMS = [System.MAC, System.WINDOWS, System.LINUX];
@@ -38,11 +40,19 @@ export function installCommand(system, version) {
   return `sudo apt install -y pipx && pipx install ~/Downloads/${file} && ~/.local/bin/optout install`;
 }
 
-// The message keys (_locales) of each system's steps before the command, in order.
-export const GUIDE_KEYS = Object.freeze({
-  [System.MAC]: ["welcome_mac_python", "welcome_download", "welcome_mac_terminal"],
-  [System.WINDOWS]: ["welcome_windows_python", "welcome_download", "welcome_windows_terminal"],
-  [System.LINUX]: ["welcome_linux_python", "welcome_download", "welcome_linux_terminal"],
+// Each system's steps before the command, in order: the welcome page draws them. A step is
+// {words: () => text, python?: true}, or {download: true} for the step that names the helper's file.
+export const GUIDE_STEPS = Object.freeze({
+  [System.MAC]: [{ words: () => t("welcome_mac_python"), python: true }, { download: true }, { words: () => t("welcome_mac_terminal") }],
+  [System.WINDOWS]: [{ words: () => t("welcome_windows_python"), python: true }, { download: true }, { words: () => t("welcome_windows_terminal") }],
+  [System.LINUX]: [{ words: () => t("welcome_linux_python") }, { download: true }, { words: () => t("welcome_linux_terminal") }],
+});
+
+// The name of each system on its button.
+export const SYSTEM_NAMES = Object.freeze({
+  [System.MAC]: () => t("welcome_system_mac"),
+  [System.WINDOWS]: () => t("welcome_system_windows"),
+  [System.LINUX]: () => t("welcome_system_linux"),
 });
 
 // Where to get Python 3.11 or newer; Linux distributions ship it themselves.

@@ -5,7 +5,8 @@
 
 import { pinterestCookies } from "../background/cookies.js";
 import { LOGIN_URL, SESSION_COOKIE } from "../shared/config.js";
-import { GUIDE_KEYS, detectSystem, helperFile, installCommand, PYTHON_DOWNLOADS, systemsInOrder } from "../shared/install.js";
+import { GUIDE_STEPS, detectSystem, helperFile, installCommand, PYTHON_DOWNLOADS, SYSTEM_NAMES, systemsInOrder } from "../shared/install.js";
+import { localizePage, t } from "../shared/i18n.js";
 import { HOST_PROBLEMS } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
 import { StoreKey } from "../shared/store.js";
@@ -18,37 +19,34 @@ const LOGIN_POLL_MS = 4000;
 const OPTED_OUT = [RunStatus.DONE, RunStatus.PARTIAL];
 
 const $ = (id) => document.getElementById(id);
-const say = (key, substitutions) => chrome.i18n.getMessage(key, substitutions);
 
 const done = { helper: false, login: false, optOut: false };
 let chosenSystem = detectSystem();
 
 function translatePage() {
-  document.documentElement.lang = say("welcome_language") || "en";
-  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = say(node.dataset.i18n);
-  for (const node of document.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", say(node.dataset.i18nLabel));
+  localizePage();
   $("login-link").href = LOGIN_URL;
 }
 
-function guideStep(key, system, version) {
+function guideStep(step, system, version) {
   const item = document.createElement("li");
-  if (key === "welcome_download") {
+  if (step.download) {
     // The file name is code in every language: the sentence is split around it.
     const marker = "\uE000"; // a private-use character no translation contains
-    const [before, after] = say(key, [marker]).split(marker);
+    const [before, after] = t("welcome_download", marker).split(marker);
     const file = document.createElement("code");
     file.textContent = helperFile(version);
     item.append(before ?? "", file, after ?? "");
     return item;
   }
-  item.textContent = say(key);
+  item.textContent = step.words();
   const python = PYTHON_DOWNLOADS[system];
-  if (python && key.endsWith("_python")) {
+  if (python && step.python) {
     const link = document.createElement("a");
     link.href = python;
     link.target = "_blank";
     link.rel = "noopener";
-    link.textContent = say("welcome_python_link");
+    link.textContent = t("welcome_python_link");
     item.append(" ", link);
   }
   return item;
@@ -61,9 +59,9 @@ function showGuide(system) {
     button.setAttribute("aria-pressed", String(button.dataset.system === system));
   }
   $("guide").dataset.system = system;
-  $("guide-steps").replaceChildren(...GUIDE_KEYS[system].map((key) => guideStep(key, system, version)));
+  $("guide-steps").replaceChildren(...GUIDE_STEPS[system].map((step) => guideStep(step, system, version)));
   $("command").textContent = installCommand(system, version);
-  $("copy").textContent = say("welcome_copy");
+  $("copy").textContent = t("welcome_copy");
 }
 
 function buildSystemChoice() {
@@ -71,7 +69,7 @@ function buildSystemChoice() {
     const button = document.createElement("button");
     button.type = "button";
     button.dataset.system = system;
-    button.textContent = say(`welcome_system_${system}`);
+    button.textContent = SYSTEM_NAMES[system]();
     button.addEventListener("click", () => showGuide(system));
     return button;
   });
@@ -80,7 +78,7 @@ function buildSystemChoice() {
   $("copy").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText($("command").textContent);
-      $("copy").textContent = say("welcome_copied");
+      $("copy").textContent = t("welcome_copied");
     } catch {
       // No clipboard for this page: the command is selected instead, ready for the person's own copy keys.
       getSelection().selectAllChildren($("command"));
@@ -88,24 +86,24 @@ function buildSystemChoice() {
   });
 }
 
-function markStep(id, isDone, waitingKey) {
+function markStep(id, isDone, waitingWords) {
   const step = $(`step-${id}`);
   step.dataset.done = String(isDone);
   step.querySelector(".mark").textContent = isDone ? "\u2713" : step.dataset.number;
   const state = $(`state-${id}`);
-  state.textContent = say(isDone ? "welcome_state_done" : waitingKey);
+  state.textContent = isDone ? t("welcome_state_done") : waitingWords;
   state.className = `pill state${isDone ? " good" : ""}`;
 }
 
 function render() {
-  markStep("helper", done.helper, "welcome_state_waiting_helper");
-  markStep("login", done.login, "welcome_state_not_logged_in");
-  markStep("opt-out", done.optOut, "welcome_state_not_yet");
+  markStep("helper", done.helper, t("welcome_state_waiting_helper"));
+  markStep("login", done.login, t("welcome_state_not_logged_in"));
+  markStep("opt-out", done.optOut, t("welcome_state_not_yet"));
   const ready = done.helper && done.login;
   const button = $("opt-out");
   button.disabled = !ready;
-  if (!button.dataset.running) $("opt-out-note").textContent = ready ? "" : say("welcome_opt_out_needs");
-  $("all-done").textContent = done.helper && done.login && done.optOut ? say("welcome_all_done") : "";
+  if (!button.dataset.running) $("opt-out-note").textContent = ready ? "" : t("welcome_opt_out_needs");
+  $("all-done").textContent = done.helper && done.login && done.optOut ? t("welcome_all_done") : "";
   document.querySelector("main").dataset.ready = "true";
 }
 
@@ -148,13 +146,13 @@ async function optOutNow() {
   const button = $("opt-out");
   button.dataset.running = "true";
   button.disabled = true;
-  $("opt-out-note").textContent = say("welcome_opt_out_running");
+  $("opt-out-note").textContent = t("welcome_opt_out_running");
   const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.OPT_OUT });
   delete button.dataset.running;
   done.optOut = await optedOut();
   render();
   // The popup tells the whole story (each setting, anything that needs the person); here only whether it ran.
-  $("opt-out-note").textContent = done.optOut ? "" : say("welcome_opt_out_see_popup");
+  $("opt-out-note").textContent = done.optOut ? "" : t("welcome_opt_out_see_popup");
   return answer;
 }
 
