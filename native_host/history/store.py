@@ -105,6 +105,10 @@ class Store:
             os.chmod(self.path, 0o600)
         with self._connect() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
+            if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                # Made and migrated by an earlier start: a write here would only wait for the write lock and end
+                # in a checkpoint's disk syncs, which every helper start (each popup's status) would pay.
+                return
         with self._transaction() as connection:  # one writer at a time: two processes never migrate twice
             version = connection.execute("PRAGMA user_version").fetchone()[0] or 1  # 0: a new, empty file
             for statement in _SCHEMA.split(";"):  # IF NOT EXISTS: creates only what is missing

@@ -226,3 +226,21 @@ def test_a_version_1_history_gains_the_practice_column_and_keeps_its_runs(tmp_pa
     Store(path)  # opening it again migrates nothing twice
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_opening_a_current_history_reads_while_another_process_writes(tmp_path) -> None:
+    # Each helper start opens the store for a popup's status; a run in another helper may hold the write lock
+    # for its whole transaction. Opening a history that needs no migration must not queue behind it.
+    path = tmp_path / "history.sqlite3"
+    store = Store(path)
+    store.finish_run(start(store), report())
+    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        opened = datetime.now()
+        states = Store(path).last_states("pinterest")
+        assert datetime.now() - opened < timedelta(seconds=2)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert states["settings"]["a"]["state"] is False
