@@ -4,6 +4,7 @@
 import { COOKIE_DOMAIN, LOGIN_URL, RECHECK_ALARM, SESSION_COOKIE } from "../shared/config.js";
 import { WorkerRequest } from "../shared/requests.js";
 import { readPreferences, StoreKey, writePreferences } from "../shared/store.js";
+import { mark } from "../shared/timing.js";
 import { updateBadge } from "./badge.js";
 import {
   CLICK_ACTION,
@@ -13,6 +14,7 @@ import {
   NotificationId,
   notifyFindings,
 } from "./notifications.js";
+import { closeHelper } from "./host.js";
 import { applyPrivacySignals } from "./privacy-signals.js";
 import { scheduleRecheck } from "./recheck.js";
 import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
@@ -20,6 +22,8 @@ import { serialized } from "./serial.js";
 import { fullHistory, historyPage, refreshStatus } from "./status.js";
 import { forgetWording, sendFieldReport, teachWording } from "./taught.js";
 import { openWelcome } from "./welcome.js";
+
+mark("worker:started");
 
 async function followPreferences() {
   const preferences = await readPreferences();
@@ -97,6 +101,8 @@ chrome.notifications.onClicked.addListener(onNotificationClicked);
 // Reachable from the worker's console (and the end-to-end tests) to act as a button press or a click would.
 globalThis.onNotificationButton = onNotificationButton;
 globalThis.onNotificationClicked = onNotificationClicked;
+// The same for the helper's idle timer running out (bench/extension.py opens the popup with no helper running).
+globalThis.closeHelper = () => closeHelper();
 
 const HANDLERS = {
   [WorkerRequest.OPT_OUT]: () => optOutNow(),
@@ -114,8 +120,10 @@ const HANDLERS = {
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const handler = HANDLERS[message?.kind];
   if (!handler || sender.id !== chrome.runtime.id) return false;
+  mark(`worker:${message.kind}:received`);
   Promise.resolve()
     .then(() => handler(message))
+    .finally(() => mark(`worker:${message.kind}:answered`))
     .then(
       (value) => sendResponse({ ok: true, value: value ?? null }),
       (error) => sendResponse({ ok: false, error: { kind: error?.kind ?? "failed", message: String(error?.message ?? error) } }),
