@@ -7,6 +7,7 @@ import { PLATFORM, RULES_FRESH_MS } from "../shared/config.js";
 import { serviceAddress } from "../shared/rules-source.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { wordingsForRun } from "../shared/teach.js";
+import { mark, timed } from "../shared/timing.js";
 import { MessageType, RunStatus, SettingStatus } from "../shared/vocabulary.js";
 import { pinterestCookies } from "./cookies.js";
 import { askHost, cancelOnHost, HostError, newRequestId } from "./host.js";
@@ -125,10 +126,21 @@ function recordReport(mode, report) {
   });
 }
 
-function progressWriter(liveRun) {
-  let chain = Promise.resolve();
+// Progress comes in bursts (one setting's steps follow each other within milliseconds), and every write
+// to session storage wakes each open popup to redraw. So while one write is on its way, later events only
+// update the run, and the one write queued after it carries them all: the stored run is never behind the
+// last event for longer than one write.
+export function progressWriter(liveRun) {
+  let writes = Promise.resolve();
+  let queued = false;
+  const store = () => {
+    queued = false;
+    const copy = structuredClone(liveRun);
+    return timed("run:progress-stored", () => chrome.storage.session.set({ [StoreKey.RUN]: copy }));
+  };
   const write = (event) => {
     if (!event) return;
+    mark("run:progress");
     liveRun.step = event.step;
     liveRun.message = event.message ?? "";
     if (typeof event.done === "number") liveRun.done = event.done;
@@ -136,10 +148,11 @@ function progressWriter(liveRun) {
     if (event.setting_id) {
       liveRun.settings[event.setting_id] = { step: event.step, status: event.status ?? null, message: event.message ?? "" };
     }
-    const copy = structuredClone(liveRun);
-    chain = chain.then(() => chrome.storage.session.set({ [StoreKey.RUN]: copy }));
+    if (queued) return;
+    queued = true;
+    writes = writes.then(store, store);
   };
-  write.settled = () => chain;
+  write.settled = () => writes;
   return write;
 }
 
@@ -166,9 +179,11 @@ export async function runOnPinterest(mode) {
     };
     const wordings = wordingsForRun(taught, rules.document);
     if (wordings) request.wordings = wordings;
+    mark("run:asking-host");
     const report = await askHost(mode, request, { id: requestId, onProgress: writeProgress });
     writeProgress({ step: "finished", done: liveRun.total, total: liveRun.total, message: "" });
     await recordReport(mode, report);
+    mark("run:recorded");
     return { report };
   } catch (error) {
     const problem = problemFromError(error);
@@ -178,6 +193,7 @@ export async function runOnPinterest(mode) {
     runInProgress = null;
     await writeProgress.settled();
     await chrome.storage.session.remove(StoreKey.RUN);
+    mark("run:ended");
   }
 }
 
