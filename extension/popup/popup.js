@@ -6,14 +6,16 @@ import { describeProblem } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
 import { localizePage, plural, quoted, t } from "../shared/i18n.js";
 import { desiredState, settingExplanation, settingsPage, settingTitle } from "../shared/rules.js";
-import { readSnapshot } from "../shared/store.js";
+import { StoredItems } from "../shared/store.js";
 import { timeAgo } from "../shared/time.js";
+import { mark, timed } from "../shared/timing.js";
 import { ProgressStep, RunStatus } from "../shared/vocabulary.js";
 import { describeSettingStatus, handInstruction, lookFor, notOfferedSentence, summarize, unknownLanguageSentence } from "../shared/words.js";
 import { buildFieldReport, fieldReportText, reportsAddress } from "../shared/field-report.js";
 import { serviceAddress } from "../shared/rules-source.js";
 import { isTaught } from "../shared/teach.js";
 import { SettingStatus } from "../shared/vocabulary.js";
+import { refreshed } from "./refresh-request.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -110,7 +112,19 @@ function renderSettings(snapshot, view) {
     );
     return item;
   });
-  $("settings").replaceChildren(...rows);
+  replaceChangedRows($("settings"), rows);
+}
+
+// Rows drawn the same as before stay in place (and keep the focus); only those that differ are replaced.
+function replaceChangedRows(list, rows) {
+  const shown = [...list.children];
+  if (shown.length !== rows.length) {
+    list.replaceChildren(...rows);
+    return;
+  }
+  rows.forEach((row, index) => {
+    if (!shown[index].isEqualNode(row)) shown[index].replaceWith(row);
+  });
 }
 
 // ---- a setting Optout's rules pause: said neutrally, with the maintainers' own reason ----
@@ -357,18 +371,29 @@ function keepFocus(hadFocus, button, stopButton) {
   else if (hadFocus === stopButton && stopButton.hidden && !button.disabled) button.focus();
 }
 
+// ---- what is drawn from: storage, read when the worker has answered, and between answers kept current ----
+// from storage's change events (a run's progress), so a redraw during a run reads nothing.
+
+const stored = new StoredItems();
+
+function draw() {
+  timed("popup:render", () => render(stored.snapshot()));
+}
+
 async function refreshView() {
-  render(await readSnapshot());
+  await timed("popup:read-storage", () => stored.load());
+  draw();
 }
 
 // Progress arrives in bursts; drawing once per burst leaves the processor to the run itself.
 let redrawQueued = false;
-function queueRedraw() {
+function queueRedraw(changes, area) {
+  stored.apply(changes, area);
   if (redrawQueued) return;
   redrawQueued = true;
   setTimeout(() => {
     redrawQueued = false;
-    refreshView();
+    if (stored.snapshot()) draw();
   }, 60);
 }
 
@@ -379,13 +404,16 @@ async function optOut() {
   $("stop").hidden = false;
   $("stop").focus();
   $("opt-out").disabled = true;
+  mark("popup:opt-out-asked");
   const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.OPT_OUT });
+  mark("popup:opt-out-answered");
   outcome = answer?.ok ? answer.value : { problem: answer?.error };
   if (outcome?.problem?.kind === "busy") transientProblem = outcome.problem;
   await refreshView();
   announceOutcome();
   $("opt-out").focus();
   document.querySelector("main").dataset.finished = outcome?.report?.status ?? outcome?.problem?.kind ?? "failed";
+  mark("popup:finished");
 }
 
 // Screen readers hear the outcome once, when the run ends, rather than every redraw of the progress.
@@ -409,10 +437,16 @@ async function start() {
   $("opt-out").addEventListener("click", optOut);
   $("stop").addEventListener("click", stop);
   chrome.storage.onChanged.addListener(queueRedraw);
+  mark("popup:script");
+  // What is already known, drawn while the helper is asked (refresh-request.js): every state shown
+  // carries the time it was read ("Checked 5 minutes ago"), and `data-ready` waits for the helper.
   await refreshView();
-  await chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH });
+  mark("popup:first-paint");
+  await refreshed;
+  mark("popup:refresh-answered");
   await refreshView();
   document.querySelector("main").dataset.ready = "true";
+  mark("popup:ready");
 }
 
 start();
