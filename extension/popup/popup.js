@@ -15,7 +15,6 @@ import { buildFieldReport, fieldReportText, reportsAddress } from "../shared/fie
 import { serviceAddress } from "../shared/rules-source.js";
 import { isTaught } from "../shared/teach.js";
 import { SettingStatus } from "../shared/vocabulary.js";
-import { refreshed } from "./refresh-request.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -438,11 +437,11 @@ async function start() {
   $("stop").addEventListener("click", stop);
   chrome.storage.onChanged.addListener(queueRedraw);
   mark("popup:script");
-  // What is already known, drawn while the helper is asked (refresh-request.js): every state shown
+  // What is already known, drawn while the helper is asked (popup/refresh-request.js): every state shown
   // carries the time it was read ("Checked 5 minutes ago"), and `data-ready` waits for the helper.
   await refreshView();
   mark("popup:first-paint");
-  await refreshed;
+  await (globalThis.statusAsked ?? chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH }));
   mark("popup:refresh-answered");
   await refreshView();
   document.querySelector("main").dataset.ready = "true";

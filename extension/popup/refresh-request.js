@@ -1,8 +1,8 @@
-// The popup's first request, sent the moment this module runs: the helper's latest status is what takes
-// longest to arrive (a helper process may have to start first), so it is asked for while the rest of the
-// popup loads and draws what it already knows. popup.html runs this module on its own, before popup.js
-// and its imports have loaded; popup.js imports it (a module runs once) to wait for the same answer.
+// The popup's first request, sent while the page is still being parsed: the helper's latest status is what
+// takes longest to arrive (a helper process may have to start first), so it is asked for before the popup's
+// modules load and while it draws what it already knows. A classic script, not a module: it runs as soon as
+// it is fetched, where a module would wait for its own imports. popup.js waits on `globalThis.statusAsked`.
+// "refresh" is WorkerRequest.REFRESH (shared/requests.js; tests/extension/unit/refresh-request.test.mjs checks).
 
-import { WorkerRequest } from "../shared/requests.js";
-
-export const refreshed = chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH });
+performance.mark("optout:popup:status-asked");
+globalThis.statusAsked = chrome.runtime.sendMessage({ kind: "refresh" });
