@@ -73,7 +73,10 @@ def register_host(profile: Path, tmp: Path, env: dict[str, str], site_map: dict[
     return path
 
 
-def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list[str] = ()) -> Any:
+def launch(
+    playwright: Any, profile: Path, env: dict[str, str], extra_args: list[str] = (), extension: Path = EXTENSION
+) -> Any:
+    """`extension`: another build of the extension with the same key (bench/extension.py --compare)."""
     return playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=CHROMIUM,
@@ -81,8 +84,8 @@ def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list
         args=[
             *CHROMIUM_FLAGS,
             *extra_args,
-            f"--disable-extensions-except={EXTENSION}",
-            f"--load-extension={EXTENSION}",
+            f"--disable-extensions-except={extension}",
+            f"--load-extension={extension}",
         ],
         env=env,
         viewport={"width": 1000, "height": 800},
