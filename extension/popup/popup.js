@@ -370,8 +370,9 @@ function keepFocus(hadFocus, button, stopButton) {
   else if (hadFocus === stopButton && stopButton.hidden && !button.disabled) button.focus();
 }
 
-// ---- what is drawn from: storage, read when the worker has answered, and between answers kept current ----
-// from storage's change events (a run's progress), so a redraw during a run reads nothing.
+// ---- what is drawn from: storage, read when the worker has answered ----
+// Between answers the copy is kept current from storage's change events (a run's progress), so a redraw
+// during a run reads nothing.
 
 const stored = new StoredItems();
 
