@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 REPORT_KEYS = {
     "format", "mode", "platform", "status", "message", "rules_version", "engine_version", "browser",
     "started_at", "seconds", "page_loads", "browser_launches", "clicks", "practice", "sandbox", "results",
+    "origin", "redirected_to",
 }  # fmt: skip
 RESULT_KEYS = {
     "id",
