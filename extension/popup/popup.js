@@ -11,6 +11,7 @@ import { ProgressStep, RunStatus } from "../shared/vocabulary.js";
 import { describeSettingStatus, handInstruction, lookFor, NOT_OFFERED_SENTENCE, summarize } from "../shared/words.js";
 import { buildFieldReport, fieldReportText, reportsAddress } from "../shared/field-report.js";
 import { serviceAddress } from "../shared/rules-source.js";
+import { sessionChoice } from "../shared/sessions.js";
 import { isTaught } from "../shared/teach.js";
 import { SettingStatus } from "../shared/vocabulary.js";
 
@@ -399,13 +400,24 @@ async function stop() {
   await chrome.runtime.sendMessage({ kind: WorkerRequest.CANCEL });
 }
 
+// Logged in on several Pinterest sites (www.pinterest.com and www.pinterest.de): one line names the one a
+// run goes to, as shared/sessions.js chooses it for the run.
+async function showSessionSite() {
+  const { chosen, origins } = await sessionChoice(chrome.cookies);
+  const note = $("domain-note");
+  note.hidden = !(chosen && origins.length > 1);
+  note.textContent = note.hidden ? "" : chrome.i18n.getMessage("domain_several", [new URL(chosen.origin).host]);
+}
+
 async function start() {
   $("opt-out").addEventListener("click", optOut);
   $("stop").addEventListener("click", stop);
   chrome.storage.onChanged.addListener(queueRedraw);
+  const sessionSite = showSessionSite();
   await refreshView();
   await chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH });
   await refreshView();
+  await sessionSite;
   document.querySelector("main").dataset.ready = "true";
 }
 

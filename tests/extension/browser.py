@@ -90,11 +90,13 @@ def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list
 
 
 @contextmanager
-def extension_on_replica(replica: Any, directory: Path) -> Iterator[Any]:
-    """The real extension and the real host in a fresh profile, with the replica standing in for pinterest.com."""
+def extension_on_replica(
+    replica: Any, directory: Path, origins: tuple[str, ...] = ("https://www.pinterest.com",)
+) -> Iterator[Any]:
+    """The real extension and the real host in a fresh profile, with the replica standing in for `origins`."""
     from playwright.sync_api import sync_playwright
 
-    site_map = {"https://www.pinterest.com": replica.url}
+    site_map = dict.fromkeys(origins, replica.url)
     env = isolated_env(directory)
     profile = directory / "profile"
     register_host(profile, directory, env, site_map)
@@ -143,14 +145,19 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
-def log_in(context: Any, email: str = "artist@example.com", password: str = "correct horse") -> str:
-    """Log in through the replica's own login form in this browser; the value of the session cookie."""
+def log_in(
+    context: Any,
+    email: str = "artist@example.com",
+    password: str = "correct horse",
+    origin: str = "https://www.pinterest.com",
+) -> str:
+    """Log in through the replica's own login form in this browser, on `origin`; the value of the session cookie."""
     page = context.new_page()
-    page.goto("https://www.pinterest.com/login/")
+    page.goto(f"{origin}/login/")
     page.fill("#email", email)
     page.fill("#password", password)
     with page.expect_navigation():
         page.press("#password", "Enter")
     page.close()
-    cookies = context.cookies("https://www.pinterest.com")
+    cookies = context.cookies(origin)
     return next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")
