@@ -91,6 +91,11 @@ class RunRequest:
             raise OriginError(
                 f"{origin} is not one of {rules.name}'s sites that these rules cover, such as {rules.canonical_origin}."
             )
+        if site_map and origin not in site_map:  # a practice run never reaches the real site
+            raise OriginError(
+                f"This practice run goes to {origin}, but no local server stands in for it: add "
+                f"--site-map {origin}=http://127.0.0.1:PORT, or choose another site with --origin."
+            )
         kept = tuple(cookie for cookie in cookies if belongs_to(cookie["domain"], site.cookie_domain))
         taught = dict(wordings or {})
         return cls(

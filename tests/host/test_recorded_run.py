@@ -78,6 +78,13 @@ def test_only_the_jar_of_the_runs_origin_is_kept() -> None:
     assert on_subdomain.origin == "https://de.pinterest.com"
 
 
+def test_a_practice_run_goes_only_to_an_origin_its_site_map_serves() -> None:
+    local = {"https://www.pinterest.com": "http://127.0.0.1:9"}
+    assert request(site_map=local).origin == "https://www.pinterest.com"
+    with pytest.raises(OriginError, match="no local server stands in for it"):
+        request(site_map=local, cookies=[jar(".pinterest.de", "de")])
+
+
 def test_an_origin_the_rules_do_not_cover_is_refused() -> None:
     with pytest.raises(OriginError, match="https://www.example.com is not one of Pinterest's sites"):
         request(origin="https://www.example.com")
