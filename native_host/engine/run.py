@@ -112,6 +112,7 @@ def _run(
     site = rules.site_for(origin)
     if site is None:  # the caller's mistake too: the front doors check the origin first
         raise RulesError(f"{origin} is not one of the sites the rules for {rules.name} name.")
+    origin = origin_of(origin)  # https://www.pinterest.de/ and https://www.pinterest.de are one origin
     browser_cookies = session_cookies(cookies, site.cookie_domain)  # malformed cookies: CookieError
     report = RunReport(
         mode=mode,
@@ -354,7 +355,7 @@ class _Run:
         landed = origin_of(url)
         if landed != self.origin:
             self.origin = landed
-            self.report.redirected_to = landed
+            self.report.redirected_to = landed if landed != self.report.origin else ""
 
     def scan_now(self) -> Scan | None:
         scan = self.driver.scan()
