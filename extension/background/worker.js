@@ -21,6 +21,7 @@ import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
 import { serialized } from "./serial.js";
 import { fullHistory, historyPage, refreshStatus } from "./status.js";
 import { forgetWording, sendFieldReport, teachWording } from "./taught.js";
+import { openWelcome } from "./welcome.js";
 
 async function followPreferences() {
   const preferences = await readPreferences();
@@ -33,9 +34,11 @@ async function recheck() {
   await notifyFindings();
 }
 
-chrome.runtime.onInstalled.addListener(() => {
+chrome.runtime.onInstalled.addListener(({ reason }) => {
   followPreferences();
   refreshStatus();
+  // A first install walks the person through the helper, the login and a first opt-out; updates do not.
+  if (reason === "install") openWelcome();
 });
 
 chrome.runtime.onStartup.addListener(() => {

@@ -243,8 +243,10 @@ function renderProblem(problem) {
     delete box.dataset.shown;
     return;
   }
-  // An alert is read out again whenever its text is rewritten: redraws leave the same problem alone.
-  const shown = JSON.stringify(problem);
+  // An alert is read out again whenever its text is rewritten: redraws leave the same problem alone, also when
+  // it is only recorded again (a new `at`, as the welcome page's helper checks do every few seconds).
+  const { at: _recordedAt, ...sameProblem } = problem;
+  const shown = JSON.stringify(sameProblem);
   if (box.dataset.shown === shown) return;
   box.dataset.shown = shown;
   const described = describeProblem(problem);
@@ -255,24 +257,14 @@ function renderProblem(problem) {
   $("problem-text").textContent = described.text;
   const action = $("problem-action");
   action.replaceChildren();
-  if (described.action?.command) {
-    const row = element("div", "command-row");
-    const command = element("code", "command");
-    command.id = "install-command";
-    // Break lines only at spaces, never inside an option or the extension id.
-    const parts = described.action.command.split(" ");
-    parts.forEach((part, index) => {
-      if (index) command.append(" ");
-      command.append(element("span", "", part));
-    });
-    const copy = element("button", "", "Copy");
-    copy.type = "button";
-    copy.addEventListener("click", async () => {
-      await navigator.clipboard.writeText(described.action.command);
-      copy.textContent = "Copied";
-    });
-    row.append(command, copy);
-    action.append(row);
+  if (described.action?.welcome) {
+    // The install steps for this computer, checked live: the welcome page (contract 7).
+    const link = element("a", "action-link", `${chrome.i18n.getMessage("welcome_popup_link")} \u2192`);
+    link.id = "welcome-link";
+    link.href = "welcome.html";
+    link.target = "_blank";
+    link.rel = "noopener";
+    action.append(link);
   } else if (described.action?.link) {
     const link = element("a", "action-link", `${described.action.label} \u2192`);
     link.href = described.action.link;

@@ -1,28 +1,28 @@
 // What each problem means to a person, and what they can do about it.
 
 import { LOGIN_URL } from "./config.js";
-import { installCommand } from "./install.js";
 
 // Problems that mean the helper app cannot be reached: one list for the popup, the badge and the worker.
 export const HOST_PROBLEMS = Object.freeze(["host_missing", "host_forbidden", "host_failed"]);
 
-// Each entry: title, text, and an action ({command} to copy, or {link, label}).
+// Each entry: title, text, and an action: {link, label}, or {welcome: true} for the welcome page's install steps
+// (the popup words that link itself, `welcome_popup_link`).
 export function describeProblem(problem) {
   const kind = problem?.kind;
   if (kind === "host_missing" || kind === "host_forbidden") {
     return {
       tone: "bad",
       title: "One more step: install the Optout helper",
-      text: "Optout needs its small helper app to change your settings. Run this once in a terminal, then reopen this window:",
-      action: { command: installCommand() },
+      text: "Optout needs its small helper app to change your settings. Setting it up takes a few minutes, once.",
+      action: { welcome: true },
     };
   }
   if (kind === "host_failed" || kind === "internal") {
     return {
       tone: "bad",
       title: "The Optout helper stopped",
-      text: "Something went wrong in the helper app. Try again; if it keeps happening, reinstall it with:",
-      action: { command: installCommand() },
+      text: "Something went wrong in the helper app. Try again; if it keeps happening, install it again.",
+      action: { welcome: true },
     };
   }
   if (kind === "login_required") {
