@@ -9,7 +9,7 @@ import { readSnapshot, StoreKey } from "../shared/store.js";
 import { wordingsForRun } from "../shared/teach.js";
 import { mark, timed } from "../shared/timing.js";
 import { MessageType, RunStatus, SettingStatus } from "../shared/vocabulary.js";
-import { pinterestCookies } from "./cookies.js";
+import { pinterestSession } from "./cookies.js";
 import { askHost, cancelOnHost, HostError, newRequestId } from "./host.js";
 import { loadRules } from "./rules.js";
 import { serialized } from "./serial.js";
@@ -172,11 +172,13 @@ export async function runOnPinterest(mode) {
     const chosen = chosenSettings(rules.document, preferences.choices, knownSettings);
     if (chosen.length === 0) return { problem: { kind: "nothing_chosen", message: "Choose at least one setting in Options." } };
     writeProgress({ step: "launching", done: 0, total: chosen.length, message: "" });
+    const session = await pinterestSession();
     const request = {
       platform: PLATFORM,
       settings: chosen.map((setting) => setting.id),
-      cookies: await pinterestCookies(),
+      cookies: session.cookies,
     };
+    if (session.origin) request.origin = session.origin;
     const wordings = wordingsForRun(taught, rules.document);
     if (wordings) request.wordings = wordings;
     mark("run:asking-host");

@@ -1,10 +1,12 @@
 // The background worker: wires browser events to the modules that do the work. Listeners are
 // registered at the top level so the browser can wake the worker for them.
 
-import { COOKIE_DOMAIN, LOGIN_URL, RECHECK_ALARM, SESSION_COOKIE } from "../shared/config.js";
+import { LOGIN_URL, RECHECK_ALARM } from "../shared/config.js";
 import { WorkerRequest } from "../shared/requests.js";
+import { siteOfCookie } from "../shared/sessions.js";
 import { readPreferences, StoreKey, writePreferences } from "../shared/store.js";
 import { mark } from "../shared/timing.js";
+import { SESSION_COOKIE } from "../shared/vocabulary.js";
 import { updateBadge } from "./badge.js";
 import {
   CLICK_ACTION,
@@ -56,9 +58,10 @@ chrome.storage.onChanged.addListener((changes, area) => {
   }
 });
 
-// Logging in to Pinterest sets new cookies: a "log in first" message from an earlier run no longer holds.
+// Logging in to Pinterest, on any of its sites, sets new cookies: a "log in first" message from an earlier run
+// no longer holds.
 chrome.cookies.onChanged.addListener(({ cookie, removed }) => {
-  if (!removed && cookie.name === SESSION_COOKIE && cookie.domain.endsWith(COOKIE_DOMAIN)) clearLoginProblem();
+  if (!removed && cookie.name === SESSION_COOKIE && siteOfCookie(cookie.domain)) clearLoginProblem();
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {

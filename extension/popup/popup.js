@@ -13,6 +13,7 @@ import { ProgressStep, RunStatus } from "../shared/vocabulary.js";
 import { describeSettingStatus, handInstruction, lookFor, notOfferedSentence, summarize, unknownLanguageSentence } from "../shared/words.js";
 import { buildFieldReport, fieldReportText, reportsAddress } from "../shared/field-report.js";
 import { serviceAddress } from "../shared/rules-source.js";
+import { sessionChoice } from "../shared/sessions.js";
 import { isTaught } from "../shared/teach.js";
 import { SettingStatus } from "../shared/vocabulary.js";
 
@@ -433,6 +434,15 @@ async function stop() {
   await chrome.runtime.sendMessage({ kind: WorkerRequest.CANCEL });
 }
 
+// Logged in on several Pinterest sites (www.pinterest.com and www.pinterest.de): one line names the one a
+// run goes to, as shared/sessions.js chooses it for the run.
+async function showSessionSite() {
+  const { chosen, origins } = await sessionChoice(chrome.cookies);
+  const note = $("domain-note");
+  note.hidden = !(chosen && origins.length > 1);
+  note.textContent = note.hidden ? "" : t("domain_several", new URL(chosen.origin).host);
+}
+
 async function start() {
   $("opt-out").addEventListener("click", optOut);
   $("stop").addEventListener("click", stop);
@@ -440,11 +450,13 @@ async function start() {
   mark("popup:script");
   // What is already known, drawn while the helper is asked (popup/refresh-request.js): every state shown
   // carries the time it was read ("Checked 5 minutes ago"), and `data-ready` waits for the helper.
+  const sessionSite = showSessionSite();
   await refreshView();
   mark("popup:first-paint");
   await (globalThis.statusAsked ?? chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH }));
   mark("popup:refresh-answered");
   await refreshView();
+  await sessionSite;
   document.querySelector("main").dataset.ready = "true";
   mark("popup:ready");
 }

@@ -1,8 +1,10 @@
 // Reading the rules document the helper verified (its `rules` answer). The extension never decodes
 // a bundle itself: what it shows and uses is only what the helper checked.
 
-import { PINTEREST_SITE, PRIVACY_PAGE } from "./config.js";
+import { PRIVACY_PAGE } from "./config.js";
 import { pickLanguage, t } from "./i18n.js";
+import { belongsTo } from "./sessions.js";
+import { PINTEREST_SITES } from "./vocabulary.js";
 
 export function desiredState(setting) {
   return setting.desired === "on";
@@ -18,8 +20,9 @@ export function narrowsWhoCanFindYou(setting) {
   return setting?.category === "visibility";
 }
 
-// True only for an https page on Pinterest's own site (pinterest.com or one of its subdomains,
-// on the standard port). Links taken from the rules pass through here before reaching the screen.
+// True only for an https page on one of Pinterest's own domains (pinterest.com, a country domain such as
+// pinterest.de, or a subdomain of one, on the standard port). Links taken from the rules pass through here
+// before reaching the screen.
 export function isPinterestPage(address) {
   let url;
   try {
@@ -28,7 +31,7 @@ export function isPinterestPage(address) {
     return false;
   }
   const host = url.hostname.toLowerCase();
-  const onSite = host === PINTEREST_SITE || host.endsWith(`.${PINTEREST_SITE}`);
+  const onSite = PINTEREST_SITES.some((site) => belongsTo(host, site.cookieDomain));
   return url.protocol === "https:" && onSite && url.port === "" && url.username === "" && url.password === "";
 }
 

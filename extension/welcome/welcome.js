@@ -3,14 +3,14 @@
 // gently and only until it answers; the login is read from this browser's Pinterest cookies; the opt-out from
 // the last run the background recorded.
 
-import { pinterestCookies } from "../background/cookies.js";
-import { LOGIN_URL, SESSION_COOKIE } from "../shared/config.js";
+import { LOGIN_URL } from "../shared/config.js";
 import { GUIDE_STEPS, detectSystem, helperFile, installCommand, PYTHON_DOWNLOADS, SYSTEM_NAMES, systemsInOrder } from "../shared/install.js";
 import { localizePage, t } from "../shared/i18n.js";
 import { HOST_PROBLEMS } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
+import { sessionChoice } from "../shared/sessions.js";
 import { StoreKey } from "../shared/store.js";
-import { RunStatus } from "../shared/vocabulary.js";
+import { RunStatus, SESSION_COOKIE } from "../shared/vocabulary.js";
 
 // Each check of the helper starts it once (a new process per request): every few seconds is enough to notice
 // it soon after `optout install` finishes without keeping a computer busy.
@@ -114,9 +114,9 @@ async function helperAnswers() {
   return !HOST_PROBLEMS.includes(stored[StoreKey.PROBLEM]?.kind);
 }
 
+// A session on any of Pinterest's sites counts: the run goes to the one used last (shared/sessions.js).
 async function loggedIn() {
-  const cookies = await pinterestCookies();
-  return cookies.some((cookie) => cookie.name === SESSION_COOKIE);
+  return (await sessionChoice(chrome.cookies)).chosen !== null;
 }
 
 async function optedOut() {

@@ -16,6 +16,7 @@ from typing import Any
 from native_host.engine.cookies import CookieError, check_cookies
 from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id
 from native_host.messaging.errors import ErrorCode
+from native_host.rules.domains import DomainsError, domains_of, https_host
 from native_host.rules.wordings import WordingsError, parse_wordings
 
 PROTOCOL_VERSION = 1
@@ -213,7 +214,25 @@ def _run_fields(document: dict[str, Any]) -> dict[str, Any]:
         "cookies": cookies,
         "bundle": _bundle(document),
         "wordings": wordings,
+        "origin": _origin(document, platform),
     }
+
+
+def _origin(document: dict[str, Any], platform: str) -> str | None:
+    """The origin the run goes to, one of the platform's own sites; None: the host reads it from the cookies."""
+    origin = _string(document, "origin", required=False)
+    if origin is None:
+        return None
+    try:
+        domains = domains_of(platform)
+    except DomainsError as error:
+        raise _bad(f"'origin': {error}") from None
+    if domains.site_for(origin) is None:
+        raise _bad(
+            f"'origin' must be one of {platform}'s own sites, written https://HOST, such as "
+            f"{domains.sites[0].home}; {origin[:100]!r} is not."
+        )
+    return f"https://{https_host(origin)}"
 
 
 def _cancel_fields(document: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ Optout. A signed bundle, from the service, the extension or the cache alike, is 
 
 - its signature checks out against a trusted key, and the dates signed into it say it is valid now
   (not expired, not signed more than a day ahead of this computer's clock);
-- `parse_rules` accepts it (schema, engine version, origins and cookie domain within the platform's own);
+- `parse_rules` accepts it (schema, engine version, sites within the platform's own);
 - it is not older than the highest version this computer has verified for the platform, nor the same version
   with other content (a digest of what the rules say is kept with that version).
 

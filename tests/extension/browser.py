@@ -103,14 +103,19 @@ def language_switches(language: str) -> tuple[list[str], dict[str, str]]:
 
 
 @contextmanager
-def extension_on_replica(replica: Any, directory: Path, language: str | None = None) -> Iterator[Any]:
-    """The real extension and the real host in a fresh profile, with the replica standing in for pinterest.com.
+def extension_on_replica(
+    replica: Any,
+    directory: Path,
+    language: str | None = None,
+    origins: tuple[str, ...] = ("https://www.pinterest.com",),
+) -> Iterator[Any]:
+    """The real extension and the real host in a fresh profile, with the replica standing in for `origins`.
 
     `language` sets the browser's interface language; None keeps the machine's (English on the test machines).
     """
     from playwright.sync_api import sync_playwright
 
-    site_map = {"https://www.pinterest.com": replica.url}
+    site_map = dict.fromkeys(origins, replica.url)
     arguments, language_env = language_switches(language) if language else ([], {})
     env = isolated_env(directory, **language_env)
     profile = directory / "profile"
@@ -160,14 +165,19 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
-def log_in(context: Any, email: str = "artist@example.com", password: str = "correct horse") -> str:
-    """Log in through the replica's own login form in this browser; the value of the session cookie."""
+def log_in(
+    context: Any,
+    email: str = "artist@example.com",
+    password: str = "correct horse",
+    origin: str = "https://www.pinterest.com",
+) -> str:
+    """Log in through the replica's own login form in this browser, on `origin`; the value of the session cookie."""
     page = context.new_page()
-    page.goto("https://www.pinterest.com/login/")
+    page.goto(f"{origin}/login/")
     page.fill("#email", email)
     page.fill("#password", password)
     with page.expect_navigation():
         page.press("#password", "Enter")
     page.close()
-    cookies = context.cookies("https://www.pinterest.com")
+    cookies = context.cookies(origin)
     return next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from native_host.messaging.errors import ErrorCode
+from native_host.rules.domains import domains_of
 from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from tools import vocabulary
 
@@ -22,6 +23,9 @@ def test_every_python_word_reaches_the_generated_file() -> None:
     for code in ErrorCode:
         assert f"  {code.name}: {code.value},\n" in text
     assert '  NOT_SAVED: "not_saved",\n' in text  # contract 3
+    for site in domains_of("pinterest").sites:  # the extension's one list of Pinterest's sites
+        assert f'cookieDomain: "{site.cookie_domain}", home: "{site.home}"' in text
+    assert 'export const SESSION_COOKIE = "_pinterest_sess";' in text
 
 
 def test_progress_steps_come_from_the_protocol_document() -> None:
