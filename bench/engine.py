@@ -88,7 +88,7 @@ def floor_page(rules, replica, locale: str = "en-US") -> Iterator[object]:
     """A page on the replica's privacy settings, opened as directly as Playwright allows."""
     from playwright.sync_api import sync_playwright
 
-    cookies = session_cookies(replica.store.new_session(), rules.cookie_domain)
+    cookies = session_cookies(replica.store.new_session(), rules.sites[0].cookie_domain)
     with SiteMapProxies({PINTEREST: replica.url}) as proxies, sync_playwright() as playwright:
         choice = choose_browser(None, playwright.chromium.executable_path)
         browser = playwright.chromium.launch(

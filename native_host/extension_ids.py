@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-EXTENSION_ID_FILE = Path(__file__).resolve().parent.parent / "extension" / "extension-id.txt"
+# The repository's copy, or in an installed copy (no extension/ folder next to it) the one the build puts into
+# the package (setup.py).
+_PACKAGED_ID_FILE = Path(__file__).resolve().with_name("extension-id.txt")
+_REPOSITORY_ID_FILE = Path(__file__).resolve().parent.parent / "extension" / "extension-id.txt"
+EXTENSION_ID_FILE = _PACKAGED_ID_FILE if _PACKAGED_ID_FILE.is_file() else _REPOSITORY_ID_FILE
 GECKO_ID = "optout@optout.invalid"
 
 _CHROME_ID = re.compile(r"^[a-p]{32}$")

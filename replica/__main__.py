@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="gestalt: seconds before the states arrive",
     )
     parser.add_argument("--gestalt-save", choices=GESTALT_SAVES, default=GESTALT_SAVES[0])
+    parser.add_argument(
+        "--domain",
+        default=ReplicaConfig.domain,
+        help="the Pinterest host to serve as, e.g. www.pinterest.de (its sessions' cookies are on that host's jar)",
+    )
     parser.add_argument("--cookies-out", type=Path, help="write a logged-in session's cookies (Chrome JSON) here")
     return parser
 
@@ -79,6 +84,7 @@ def config_from_args(args: argparse.Namespace) -> ReplicaConfig:
         language=args.language,
         html_lang=not args.no_html_lang,
         untranslated=frozenset(args.untranslated),
+        domain=args.domain,
     )
 
 

@@ -36,6 +36,7 @@ PLAIN_PAGES = (
     "/settings/notifications",
     "/settings/security",
 )
+HANDSHAKE_PATH = "/_replica/handshake/"
 SAVE_PATH = "/resource/UserSettingsResource/update/"
 READ_PATH = "/resource/UserSettingsResource/get/"
 
@@ -48,6 +49,38 @@ def store() -> ReplicaStore:
 
 def config() -> ReplicaConfig:
     return store().config
+
+
+@bp.before_app_request
+def record_cookies() -> None:
+    store().record(_served_host(), request.path, request.headers.get("Cookie", ""))
+
+
+@bp.before_app_request
+def country_redirect() -> BaseResponse | None:
+    """Another Pinterest host sends the visitor to the replica's own domain, same path and query. A logged-in
+    session crosses over through a one-time handshake, as Pinterest's central login handshake sets the session on
+    whichever domain a person lands on (Pinterest Engineering, 2018); how that handshake looks is not public, so
+    this one is the replica's own."""
+    cfg = config()
+    host = _served_host()
+    if not cfg.has("country_redirect") or host == cfg.domain or not cfg.is_pinterest_host(host):
+        return None
+    destination = f"https://{cfg.domain}"
+    session = _current()
+    if session is None:
+        return redirect(destination + _with_query(request.path))
+    token = store().handshake(session)
+    return redirect(f"{destination}{HANDSHAKE_PATH}?token={token}&next={quote(_with_query(request.path), safe='')}")
+
+
+@bp.get(HANDSHAKE_PATH)
+def handshake() -> BaseResponse:
+    session = store().redeem(request.args.get("token", ""))
+    response = redirect(_safe_next(request.args.get("next", "/")))
+    if session is not None:
+        _set_session_cookies(response, session)
+    return response
 
 
 @bp.before_app_request
@@ -314,6 +347,11 @@ def _safe_next(target: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
+
+
+def _served_host() -> str:
+    """The host the browser asked for: the site map's proxy names it, else the Host header does."""
+    return request.headers.get("X-Forwarded-Host") or request.host.rsplit(":", 1)[0]
 
 
 def _csrf_ok(sent: str) -> bool:

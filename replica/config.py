@@ -27,6 +27,8 @@ FAULTS: dict[str, str] = {
     "late_states": "every control is drawn off first; the real states follow from a second request (late_seconds)",
     "leaves_site": "a settings page moves itself to leave_to after leave_seconds",
     "reworded": "Canvas training's switch carries a title no rules wording knows (REWORDED_CANVAS)",
+    "country_redirect": "every other Pinterest host redirects to `domain`, as Pinterest sends logged-out visitors "
+    "of www.pinterest.com to their country's domain; a logged-in session crosses over through a login handshake",
 }
 
 LANGUAGES: dict[str, str] = {
@@ -81,6 +83,10 @@ class ReplicaConfig:
     language: str = "en"  # the pages' language (LANGUAGES)
     html_lang: bool = True  # False: pages name no language (<html> without lang), as some pages may
     untranslated: frozenset[str] = frozenset()  # keys whose titles stay English on a page in another language
+    # The Pinterest host this replica serves as: www.pinterest.com, a country subdomain (de.pinterest.com, on the
+    # pinterest.com jar) or a country domain (www.pinterest.de, with its own jar). Its sessions' cookies are on
+    # that host's jar.
+    domain: str = "www.pinterest.com"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "faults", frozenset(self.faults))
@@ -122,6 +128,8 @@ class ReplicaConfig:
         scripted = (self.save_model, self.section_style, self.has("late_states")) != ("", "heading", False)
         if self.variant in ("legacy", "gestalt") and scripted:
             raise ConfigError("save_model, section_style and late_states need a variant drawn by the page script.")
+        if self.jar is None:
+            raise ConfigError(f"{self.domain!r} is not one of Pinterest's web hosts (native_host/rules/domains.py).")
         if self.has("leaves_site") and not self.leave_to.startswith(("http://", "https://")):
             raise ConfigError("leaves_site needs leave_to, the http(s) origin the page moves itself to.")
 
@@ -150,6 +158,19 @@ class ReplicaConfig:
             if name in changes:
                 changes[name] = _as_names(changes[name])
         return replace(self, **changes)
+
+    @property
+    def jar(self) -> str | None:
+        """The cookie domain serving `domain` (pinterest.de for www.pinterest.de); None when it is not Pinterest's."""
+        from native_host.rules.domains import domains_of  # the one list of Pinterest's hosts and jars
+
+        site = domains_of("pinterest").site_for(f"https://{self.domain}")
+        return site.cookie_domain if site else None
+
+    def is_pinterest_host(self, host: str) -> bool:
+        from native_host.rules.domains import domains_of
+
+        return domains_of("pinterest").site_for(f"https://{host}") is not None
 
     @property
     def alias_path(self) -> str:

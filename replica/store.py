@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from replica.names import GeneratedNames
 SESSION_COOKIE = "_pinterest_sess"
 CSRF_COOKIE = "csrftoken"
 COOKIE_LIFETIME = 365 * 24 * 3600
+RECEIVED_KEPT = 1000  # the last requests' Cookie headers kept for tests; a long-running replica stays small
 
 SessionRef = str | Iterable[Mapping[str, Any]]
 
@@ -56,6 +58,8 @@ class ReplicaStore:
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._languages: list[str] = []  # the Accept-Language of every request, in order
+        self._received: deque[tuple[str, str, str]] = deque(maxlen=RECEIVED_KEPT)
+        self._handshakes: dict[str, str] = {}  # one-time token -> session value, for country_redirect
 
     @property
     def config(self) -> ReplicaConfig:
@@ -70,7 +74,28 @@ class ReplicaStore:
     def new_session(self, states: Mapping[str, bool] | None = None) -> list[dict[str, Any]]:
         """Log a fresh account in and return its cookies as Chrome's `chrome.cookies.getAll` lists them."""
         session = self._create(logged_in=True, states=states)
-        return chrome_cookies(session)
+        return chrome_cookies(session, self._config.domain, self._config.jar or "pinterest.com")
+
+    def received(self) -> list[tuple[str, str, str]]:
+        """(host, path, Cookie header) of each request received, oldest first: what the browser sent where."""
+        with self._lock:
+            return list(self._received)
+
+    def record(self, host: str, path: str, cookie_header: str) -> None:
+        with self._lock:
+            self._received.append((host, path, cookie_header))
+
+    def handshake(self, session: Session) -> str:
+        """A one-time token that carries `session` to another Pinterest domain (country_redirect)."""
+        token = secrets.token_urlsafe(16)
+        with self._lock:
+            self._handshakes[token] = session.value
+        return token
+
+    def redeem(self, token: str) -> Session | None:
+        with self._lock:
+            value = self._handshakes.pop(token, "")
+            return self._sessions.get(value)
 
     def state(self, session: SessionRef) -> dict[str, bool]:
         """Every setting as the account sees it (a minor's locked settings read as off)."""
@@ -211,15 +236,18 @@ def page_path(name: str, config: ReplicaConfig) -> str:
     return config.privacy_path if name == pages.PRIVACY else pages.PAGE_PATHS[name]
 
 
-def chrome_cookies(session: Session) -> list[dict[str, Any]]:
-    """Cookies in the shape of `chrome.cookies.getAll`: some for the whole site, one host-only."""
+def chrome_cookies(
+    session: Session, host: str = "www.pinterest.com", jar: str = "pinterest.com"
+) -> list[dict[str, Any]]:
+    """Cookies in the shape of `chrome.cookies.getAll`: some for the whole jar (`.pinterest.com`, as saved jars
+    show; on a country domain `.pinterest.de`, whose exact Domain attribute no source shows), one host-only."""
     expires = float(int(time.time()) + COOKIE_LIFETIME)
 
     def cookie(name: str, value: str, http_only: bool, same_site: str, host_only: bool = False) -> dict[str, Any]:
         return {
             "name": name,
             "value": value,
-            "domain": "www.pinterest.com" if host_only else ".pinterest.com",
+            "domain": host if host_only else f".{jar}",
             "hostOnly": host_only,
             "path": "/",
             "secure": True,

@@ -16,7 +16,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +55,15 @@ class Catalog:
         return self.bundles.get(platform)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class LiveCatalog:
     """The catalog requests see. It is replaced whole, never changed, so a request always sees one signing.
 
-    Signings fall on a fixed grid: the start, then every half lifetime after it. Ed25519 signatures are
-    deterministic, so server workers forked from one start (gunicorn --preload) renew to identical bytes and
-    ETags, whichever of them renews first.
+    Signings fall on a fixed grid: every half lifetime since the Unix epoch. Ed25519 signatures are
+    deterministic, so every worker, whenever it started (with gunicorn --preload or without, on any machine),
+    signs identical bytes with the same ETag, whichever of them renews first.
     """
 
     def __init__(self, settings: dict[str, Any], keys: KeyRing, clock: Clock = utc_now) -> None:
@@ -77,15 +80,24 @@ class LiveCatalog:
             if keys.signing_key is None:
                 raise RulesError("No signing key and no BUNDLES_DIR: there is nothing to serve.")
             self._rules_files = read_rules_dir(Path(settings["RULES_DIR"]))
-            self._catalog = self._signed_at(self._started)
+            # Signings fall on a grid anchored at the Unix epoch, not at this process's start: workers started in
+            # different seconds (gunicorn without --preload, several machines) sign the same bytes, same ETag.
+            self._catalog = self._signed_at(self._grid_point(self._started))
+
+    def _grid_point(self, moment: datetime) -> datetime:
+        """The latest signing moment of the grid (every half lifetime since the Unix epoch) at or before `moment`."""
+        half = self._lifetime / 2
+        return _EPOCH + (moment - _EPOCH) // half * half
+
+    def now(self) -> datetime:
+        return self._clock()
 
     def current(self) -> Catalog:
         catalog = self._catalog
         if catalog.renew_at is not None and self._clock() >= catalog.renew_at:
             with self._lock:
                 if self._catalog is catalog:  # another request may have renewed it while this one waited
-                    half = self._lifetime / 2
-                    self._catalog = self._signed_at(self._started + (self._clock() - self._started) // half * half)
+                    self._catalog = self._signed_at(self._grid_point(self._clock()))
             catalog = self._catalog
         return catalog
 

@@ -2,7 +2,7 @@
 
 Accepting adds the wording to the setting's `labels` (newest first, as docs/rules.md says), names the reports in
 the setting's `sources`, bumps the file's `version` and `updated`, and writes the file only once the whole new
-document passes `parse_rules` (schema, origins, engine version): the result is ready for `optout sign`.
+document passes `parse_rules` (schema, sites, engine version): the result is ready for `optout sign`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-// The Pinterest session the host needs, read from this browser and handed over for one run.
+// The Pinterest session the host needs, read from this browser and handed over for one run: the site the
+// person used last (shared/sessions.js) and that site's cookie jar only.
 
-import { COOKIE_DOMAIN } from "../shared/config.js";
+import { findSession } from "../shared/sessions.js";
 
-export function pinterestCookies() {
-  return chrome.cookies.getAll({ domain: COOKIE_DOMAIN });
+export function pinterestSession() {
+  return findSession(chrome.cookies);
 }

@@ -3,6 +3,7 @@
 
 import { assess } from "../shared/assess.js";
 import { LOGGED_OUT_NOTICE_EVERY_MS } from "../shared/config.js";
+import { t } from "../shared/i18n.js";
 import { narrowsWhoCanFindYou } from "../shared/rules.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { driftMessage, newSettingsNotice } from "../shared/words.js";
@@ -26,9 +27,9 @@ export const CLICK_ACTION = Object.freeze({
 
 // Where there are no buttons, the message says what a click does.
 const CLICK_HINT = Object.freeze({
-  [NoticeAction.FIX]: "Click to fix it now.",
-  [NoticeAction.OPEN_OPTIONS]: "Click to choose in Options.",
-  [NoticeAction.LOG_IN]: "Click to log in.",
+  [NoticeAction.FIX]: () => t("notice_click_fix"),
+  [NoticeAction.OPEN_OPTIONS]: () => t("notice_click_options"),
+  [NoticeAction.LOG_IN]: () => t("notice_click_log_in"),
 });
 
 const ICON = "icons/icon128.png";
@@ -40,7 +41,7 @@ export async function show(id, title, message, buttons) {
   try {
     await chrome.notifications.create(id, { ...options, buttons: buttons.map((label) => ({ title: label })) });
   } catch {
-    await chrome.notifications.create(id, { ...options, message: `${message} ${CLICK_HINT[CLICK_ACTION[id]]}` });
+    await chrome.notifications.create(id, { ...options, message: `${message} ${CLICK_HINT[CLICK_ACTION[id]]()}` });
   }
 }
 
@@ -57,8 +58,7 @@ export function notifyFindings() {
     if (view.loggedOut) {
       const last = stored[StoreKey.LOGGED_OUT_NOTICE_AT] ?? 0;
       if (enabled && Date.now() - last >= LOGGED_OUT_NOTICE_EVERY_MS) {
-        await show(NotificationId.LOGGED_OUT, "Log in to Pinterest",
-          "Optout could not check your settings because you are logged out of Pinterest in this browser.", ["Log in"]);
+        await show(NotificationId.LOGGED_OUT, t("notice_logged_out_title"), t("notice_logged_out_text"), [t("notice_button_log_in")]);
         await chrome.storage.local.set({ [StoreKey.LOGGED_OUT_NOTICE_AT]: Date.now() });
       }
       return;
@@ -71,12 +71,12 @@ export function notifyFindings() {
     const remaining = Object.fromEntries(Object.keys(notified).filter((key) => current.has(key)).map((key) => [key, true]));
 
     if (enabled && freshDrift.length > 0) {
-      await show(NotificationId.DRIFT, "Pinterest changed your settings", driftMessage(freshDrift), ["Fix now"]);
+      await show(NotificationId.DRIFT, t("notice_drift_title"), driftMessage(freshDrift), [t("notice_button_fix")]);
       for (const setting of freshDrift) remaining[`drift:${setting.id}`] = true;
     }
     if (enabled && freshNew.length > 0) {
       const notice = newSettingsNotice(freshNew);
-      const buttons = notice.offer.length > 0 ? ["Add to my opt-out", "Not now"] : ["Open Options"];
+      const buttons = notice.offer.length > 0 ? [t("notice_button_add"), t("notice_button_not_now")] : [t("open_options")];
       await show(NotificationId.NEW_SETTINGS, notice.title, notice.message, buttons);
       for (const setting of freshNew) remaining[`new:${setting.id}`] = true;
     }

@@ -1,6 +1,7 @@
-// Do Not Track and Global Privacy Control: two headers added to every request to pinterest.com.
+// Do Not Track and Global Privacy Control: two headers added to every request to Pinterest's sites (each
+// of its domains, pinterest.com and the country domains such as pinterest.de, with their subdomains) and no other.
 
-import { COOKIE_DOMAIN } from "../shared/config.js";
+import { PINTEREST_SITES } from "../shared/vocabulary.js";
 
 const RULE_ID = 1;
 
@@ -16,7 +17,7 @@ const SIGNALS_RULE = {
   },
   // Without resourceTypes the rule would skip page loads (main_frame), the one request that matters most.
   condition: {
-    requestDomains: [COOKIE_DOMAIN],
+    requestDomains: PINTEREST_SITES.map((site) => site.cookieDomain),
     resourceTypes: [
       "main_frame", "sub_frame", "stylesheet", "script", "image", "font", "object",
       "xmlhttprequest", "ping", "media", "websocket", "other",

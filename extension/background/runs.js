@@ -8,8 +8,9 @@ import { serviceAddress } from "../shared/rules-source.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { runLanguages } from "../shared/run-languages.js";
 import { wordingsForRun } from "../shared/teach.js";
+import { mark, timed } from "../shared/timing.js";
 import { MessageType, RunStatus, SettingStatus } from "../shared/vocabulary.js";
-import { pinterestCookies } from "./cookies.js";
+import { pinterestSession } from "./cookies.js";
 import { askHost, cancelOnHost, HostError, newRequestId } from "./host.js";
 import { loadRules } from "./rules.js";
 import { serialized } from "./serial.js";
@@ -93,6 +94,9 @@ function recordReport(mode, report) {
         page: result.page ?? null,
         wording: result.wording ?? null,
         wordingSource: result.wording_source ?? null,
+        // Why it ended so ("unknown_language") and the page's language, for the sentence the popup says.
+        reason: result.reason ?? "",
+        language: result.language ?? "",
         candidates: result.status === SettingStatus.NOT_FOUND ? (result.candidates ?? []) : [],
       };
     }
@@ -115,9 +119,8 @@ function recordReport(mode, report) {
         finishedAt: checkedAt,
         language: report.language ?? "",
         results: (report.results ?? []).map(
-          ({ id, status, before, after, verified, page, message, language, wording_source, candidates, reason }) => ({
-            id, status, before, after, verified, page, message, language, wording_source, candidates,
-            reason: reason ?? "",
+          ({ id, status, reason, before, after, verified, page, message, language, wording_source, candidates }) => ({
+            id, status, reason, before, after, verified, page, message, language, wording_source, candidates,
           }),
         ),
       },
@@ -125,10 +128,21 @@ function recordReport(mode, report) {
   });
 }
 
-function progressWriter(liveRun) {
-  let chain = Promise.resolve();
+// Progress comes in bursts (one setting's steps follow each other within milliseconds), and every write
+// to session storage wakes each open popup to redraw. So while one write is on its way, later events only
+// update the run, and the one write queued after it carries them all: the stored run is never behind the
+// last event for longer than one write.
+export function progressWriter(liveRun) {
+  let writes = Promise.resolve();
+  let queued = false;
+  const store = () => {
+    queued = false;
+    const copy = structuredClone(liveRun);
+    return timed("run:progress-stored", () => chrome.storage.session.set({ [StoreKey.RUN]: copy }));
+  };
   const write = (event) => {
     if (!event) return;
+    mark("run:progress");
     liveRun.step = event.step;
     liveRun.message = event.message ?? "";
     if (typeof event.done === "number") liveRun.done = event.done;
@@ -136,10 +150,11 @@ function progressWriter(liveRun) {
     if (event.setting_id) {
       liveRun.settings[event.setting_id] = { step: event.step, status: event.status ?? null, message: event.message ?? "" };
     }
-    const copy = structuredClone(liveRun);
-    chain = chain.then(() => chrome.storage.session.set({ [StoreKey.RUN]: copy }));
+    if (queued) return;
+    queued = true;
+    writes = writes.then(store, store);
   };
-  write.settled = () => chain;
+  write.settled = () => writes;
   return write;
 }
 
@@ -159,18 +174,22 @@ export async function runOnPinterest(mode) {
     const chosen = chosenSettings(rules.document, preferences.choices, knownSettings);
     if (chosen.length === 0) return { problem: { kind: "nothing_chosen", message: "Choose at least one setting in Options." } };
     writeProgress({ step: "launching", done: 0, total: chosen.length, message: "" });
+    const session = await pinterestSession();
     const request = {
       platform: PLATFORM,
       settings: chosen.map((setting) => setting.id),
-      cookies: await pinterestCookies(),
+      cookies: session.cookies,
     };
+    if (session.origin) request.origin = session.origin;
     const wordings = wordingsForRun(taught, rules.document);
     if (wordings) request.wordings = wordings;
     const languages = runLanguages(self.navigator?.languages);
     if (languages.length) request.languages = languages;
+    mark("run:asking-host");
     const report = await askHost(mode, request, { id: requestId, onProgress: writeProgress });
     writeProgress({ step: "finished", done: liveRun.total, total: liveRun.total, message: "" });
     await recordReport(mode, report);
+    mark("run:recorded");
     return { report };
   } catch (error) {
     const problem = problemFromError(error);
@@ -180,6 +199,7 @@ export async function runOnPinterest(mode) {
     runInProgress = null;
     await writeProgress.settled();
     await chrome.storage.session.remove(StoreKey.RUN);
+    mark("run:ended");
   }
 }
 

@@ -5,6 +5,7 @@ import { CONFIRMING_STATUSES } from "../shared/assess.js";
 import { PLATFORM } from "../shared/config.js";
 import { HOST_PROBLEMS } from "../shared/problems.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
+import { mark } from "../shared/timing.js";
 import { MessageType } from "../shared/vocabulary.js";
 import { askHost } from "./host.js";
 import { loadRules } from "./rules.js";
@@ -47,7 +48,9 @@ export async function refreshStatus() {
     if (HOST_PROBLEMS.includes(stored[StoreKey.PROBLEM]?.kind)) update[StoreKey.PROBLEM] = null;
     await chrome.storage.local.set(update);
   });
+  mark("status:stored");
   const { rules, preferences } = await readSnapshot();
+  mark("status:rules-looked-at");
   if (!rulesAreFresh(rules, preferences)) {
     try {
       await rememberRules(await loadRules(preferences), preferences);

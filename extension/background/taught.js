@@ -4,6 +4,7 @@
 
 import { SERVICE_TIMEOUT_MS } from "../shared/config.js";
 import { reportsAddress } from "../shared/field-report.js";
+import { t } from "../shared/i18n.js";
 import { serviceAddress } from "../shared/rules-source.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { checkTaught, withoutTaught, withTaught } from "../shared/teach.js";
@@ -43,7 +44,7 @@ export function forgetWording(settingId, wording) {
 export async function sendFieldReport(document) {
   const { preferences } = await readSnapshot();
   const address = reportsAddress(serviceAddress(preferences));
-  if (!address) return { sent: false, sentence: "No rules service is set up, so there is nowhere to send it yet." };
+  if (!address) return { sent: false, sentence: t("report_no_service") };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 2 * SERVICE_TIMEOUT_MS);
   try {
@@ -59,10 +60,10 @@ export async function sendFieldReport(document) {
       const answer = await response.json().catch(() => ({}));
       return { sent: true, id: answer?.id ?? null };
     }
-    if (response.status === 429) return { sent: false, sentence: "The rules service is busy. Try again later." };
-    return { sent: false, sentence: "The rules service did not take the report. Nothing else was sent." };
+    if (response.status === 429) return { sent: false, sentence: t("report_busy") };
+    return { sent: false, sentence: t("report_refused") };
   } catch {
-    return { sent: false, sentence: "The rules service could not be reached. Nothing was sent." };
+    return { sent: false, sentence: t("report_unreachable") };
   } finally {
     clearTimeout(timer);
   }

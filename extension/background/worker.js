@@ -1,9 +1,12 @@
 // The background worker: wires browser events to the modules that do the work. Listeners are
 // registered at the top level so the browser can wake the worker for them.
 
-import { COOKIE_DOMAIN, LOGIN_URL, RECHECK_ALARM, SESSION_COOKIE } from "../shared/config.js";
+import { LOGIN_URL, RECHECK_ALARM } from "../shared/config.js";
 import { WorkerRequest } from "../shared/requests.js";
+import { siteOfCookie } from "../shared/sessions.js";
 import { readPreferences, StoreKey, writePreferences } from "../shared/store.js";
+import { mark } from "../shared/timing.js";
+import { SESSION_COOKIE } from "../shared/vocabulary.js";
 import { updateBadge } from "./badge.js";
 import {
   CLICK_ACTION,
@@ -13,12 +16,16 @@ import {
   NotificationId,
   notifyFindings,
 } from "./notifications.js";
+import { closeHelper } from "./host.js";
 import { applyPrivacySignals } from "./privacy-signals.js";
 import { scheduleRecheck } from "./recheck.js";
 import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
 import { serialized } from "./serial.js";
 import { fullHistory, historyPage, refreshStatus } from "./status.js";
 import { forgetWording, sendFieldReport, teachWording } from "./taught.js";
+import { openWelcome } from "./welcome.js";
+
+mark("worker:started");
 
 async function followPreferences() {
   const preferences = await readPreferences();
@@ -31,9 +38,11 @@ async function recheck() {
   await notifyFindings();
 }
 
-chrome.runtime.onInstalled.addListener(() => {
+chrome.runtime.onInstalled.addListener(({ reason }) => {
   followPreferences();
   refreshStatus();
+  // A first install walks the person through the helper, the login and a first opt-out; updates do not.
+  if (reason === "install") openWelcome();
 });
 
 chrome.runtime.onStartup.addListener(() => {
@@ -49,9 +58,10 @@ chrome.storage.onChanged.addListener((changes, area) => {
   }
 });
 
-// Logging in to Pinterest sets new cookies: a "log in first" message from an earlier run no longer holds.
+// Logging in to Pinterest, on any of its sites, sets new cookies: a "log in first" message from an earlier run
+// no longer holds.
 chrome.cookies.onChanged.addListener(({ cookie, removed }) => {
-  if (!removed && cookie.name === SESSION_COOKIE && cookie.domain.endsWith(COOKIE_DOMAIN)) clearLoginProblem();
+  if (!removed && cookie.name === SESSION_COOKIE && siteOfCookie(cookie.domain)) clearLoginProblem();
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
@@ -94,6 +104,8 @@ chrome.notifications.onClicked.addListener(onNotificationClicked);
 // Reachable from the worker's console (and the end-to-end tests) to act as a button press or a click would.
 globalThis.onNotificationButton = onNotificationButton;
 globalThis.onNotificationClicked = onNotificationClicked;
+// The same for the helper's idle timer running out (bench/extension.py opens the popup with no helper running).
+globalThis.closeHelper = () => closeHelper();
 
 const HANDLERS = {
   [WorkerRequest.OPT_OUT]: () => optOutNow(),
@@ -111,8 +123,10 @@ const HANDLERS = {
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const handler = HANDLERS[message?.kind];
   if (!handler || sender.id !== chrome.runtime.id) return false;
+  mark(`worker:${message.kind}:received`);
   Promise.resolve()
     .then(() => handler(message))
+    .finally(() => mark(`worker:${message.kind}:answered`))
     .then(
       (value) => sendResponse({ ok: true, value: value ?? null }),
       (error) => sendResponse({ ok: false, error: { kind: error?.kind ?? "failed", message: String(error?.message ?? error) } }),

@@ -4,13 +4,16 @@
 import { isChosen } from "../shared/choices.js";
 import { describeProblem } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
-import { CATEGORY_TITLES, desiredState, narrowsWhoCanFindYou } from "../shared/rules.js";
+import { localizePage, plural, quoted, t } from "../shared/i18n.js";
+import { categoryTitle, desiredState, narrowsWhoCanFindYou, settingExplanation, settingTitle } from "../shared/rules.js";
 import { describeRulesSource, judgeServiceAddress } from "../shared/rules-source.js";
 import { readSnapshot } from "../shared/store.js";
 import { dateTime } from "../shared/time.js";
 import { historyRow } from "../shared/words.js";
 
 const $ = (id) => document.getElementById(id);
+
+localizePage();
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -26,7 +29,7 @@ async function ask(kind, fields = {}) {
 }
 
 let savedTimer = null;
-function saved(text = "Saved") {
+function saved(text = t("saved")) {
   $("saved").textContent = text;
   clearTimeout(savedTimer);
   savedTimer = setTimeout(() => {
@@ -47,7 +50,7 @@ function renderChoices(snapshot) {
   }
   const sections = [...groups].map(([category, settings]) => {
     const group = element("div", "group");
-    group.append(element("h3", "", CATEGORY_TITLES[category] ?? category));
+    group.append(element("h3", "", categoryTitle(category)));
     for (const setting of settings) {
       const row = element("div", "choice");
       const box = element("input");
@@ -58,39 +61,37 @@ function renderChoices(snapshot) {
       box.addEventListener("change", () => chooseSetting(setting.id, box.checked));
       const label = element("label");
       label.htmlFor = box.id;
-      const wanted = desiredState(setting) ? "Keep on" : "Keep off";
+      const wanted = desiredState(setting) ? t("pill_keep_on") : t("pill_keep_off");
       label.append(
-        element("span", "title", setting.title),
+        element("span", "title", settingTitle(setting)),
         element("span", "pill wanted", wanted),
-        element("span", "explanation", setting.explanation),
+        element("span", "explanation", settingExplanation(setting)),
       );
-      if (narrowsWhoCanFindYou(setting)) {
-        label.append(element("span", "asks-first", "This makes your work harder to find. Optout leaves it alone unless you tick it."));
-      }
+      if (narrowsWhoCanFindYou(setting)) label.append(element("span", "asks-first", t("asks_first")));
       row.append(box, label);
       group.append(row);
     }
     return group;
   });
-  if (sections.length === 0) sections.push(element("p", "hint", "The list of settings appears once the Optout helper is installed."));
+  if (sections.length === 0) sections.push(element("p", "hint", t("no_settings_list")));
   $("setting-groups").replaceChildren(...sections);
 }
 
 // The wordings the person taught, each removable; a removed one is no longer sent with runs.
 function renderTaught(snapshot) {
-  const titles = new Map((snapshot.rules?.document?.settings ?? []).map((setting) => [setting.id, setting.title]));
+  const titles = new Map((snapshot.rules?.document?.settings ?? []).map((setting) => [setting.id, settingTitle(setting)]));
   const items = [];
   for (const [settingId, wordings] of Object.entries(snapshot.taught ?? {})) {
     for (const wording of wordings) {
       const item = element("li", "taught-wording");
       const title = titles.get(settingId) ?? settingId;
-      item.append(element("span", "title", title), element("span", "wording", ` \u201c${wording}\u201d (taught by you) `));
-      const remove = element("button", "remove-taught", "Remove");
+      item.append(element("span", "title", title), element("span", "wording", ` ${t("taught_wording", quoted(wording))} `));
+      const remove = element("button", "remove-taught", t("button_remove"));
       remove.type = "button";
-      remove.setAttribute("aria-label", `Remove \u201c${wording}\u201d for ${title}`);
+      remove.setAttribute("aria-label", t("remove_taught_label", quoted(wording), title));
       remove.addEventListener("click", async () => {
         await ask(WorkerRequest.FORGET_WORDING, { settingId, wording });
-        saved("Removed");
+        saved(t("removed"));
       });
       item.append(remove);
       items.push(item);
@@ -125,13 +126,13 @@ function renderHistory(answer) {
     const row = element("tr");
     const what = element("td", "", words.what);
     // A run on the practice stand-in for Pinterest never touched the person's real account.
-    if (words.practice) what.append(element("span", "practice-tag", "Practice"));
+    if (words.practice) what.append(element("span", "practice-tag", t("practice_tag")));
     row.dataset.practice = String(words.practice);
     row.append(element("td", "", dateTime(run.started_at)), what, element("td", "", words.result), element("td", "", words.settings));
     return row;
   });
   $("history-rows").replaceChildren(...rows);
-  $("history-status").textContent = answer.total === 0 ? "No runs yet." : `${answer.total} run${answer.total === 1 ? "" : "s"} in all.`;
+  $("history-status").textContent = answer.total === 0 ? t("history_none") : plural("history_total", answer.total);
 }
 
 async function loadHistory() {

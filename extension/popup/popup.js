@@ -4,25 +4,30 @@
 import { assess, runProgress, Standing } from "../shared/assess.js";
 import { describeProblem } from "../shared/problems.js";
 import { WorkerRequest } from "../shared/requests.js";
-import { desiredState, settingsPage } from "../shared/rules.js";
-import { readSnapshot } from "../shared/store.js";
+import { localizePage, plural, quoted, t } from "../shared/i18n.js";
+import { desiredState, settingExplanation, settingsPage, settingTitle } from "../shared/rules.js";
+import { StoredItems } from "../shared/store.js";
 import { timeAgo } from "../shared/time.js";
+import { mark, timed } from "../shared/timing.js";
 import { ProgressStep, RunStatus } from "../shared/vocabulary.js";
-import { describeSettingStatus, handInstruction, lookFor, NOT_OFFERED_SENTENCE, summarize } from "../shared/words.js";
+import { describeSettingStatus, handInstruction, lookFor, notOfferedSentence, summarize, unknownLanguageSentence } from "../shared/words.js";
 import { buildFieldReport, fieldReportText, reportsAddress } from "../shared/field-report.js";
 import { serviceAddress } from "../shared/rules-source.js";
+import { sessionChoice } from "../shared/sessions.js";
 import { isTaught } from "../shared/teach.js";
 import { SettingStatus } from "../shared/vocabulary.js";
 
 const $ = (id) => document.getElementById(id);
 
+localizePage();
+
 const STEP_WORDS = {
-  [ProgressStep.LAUNCHING]: "Starting",
-  [ProgressStep.LOADING]: "Opening Pinterest",
-  [ProgressStep.READING]: "Reading",
-  [ProgressStep.CHANGING]: "Changing",
-  [ProgressStep.SAVING]: "Saving",
-  [ProgressStep.VERIFYING]: "Confirming",
+  [ProgressStep.LAUNCHING]: () => t("step_launching"),
+  [ProgressStep.LOADING]: () => t("step_loading"),
+  [ProgressStep.READING]: () => t("step_reading"),
+  [ProgressStep.CHANGING]: () => t("step_changing"),
+  [ProgressStep.SAVING]: () => t("step_saving"),
+  [ProgressStep.VERIFYING]: () => t("step_verifying"),
 };
 
 let outcome = null; // what the last click in this popup returned: {report} or {problem}
@@ -38,23 +43,25 @@ function element(tag, className, text) {
 function pillFor(row, live, running) {
   if (live && live.step !== ProgressStep.SETTING_DONE) {
     const pill = element("span", "pill busy");
-    pill.append(element("span", "spinner"), STEP_WORDS[live.step] ?? "Working");
+    pill.append(element("span", "spinner"), STEP_WORDS[live.step]?.() ?? t("step_working"));
     return pill;
   }
-  if (running && !live) return element("span", "pill", "Waiting");
+  if (running && !live) return element("span", "pill", t("pill_waiting"));
   switch (row.standing) {
     case Standing.NOT_OFFERED:
-      return element("span", "pill", "Not offered");
+      return element("span", "pill", t("pill_not_offered"));
+    case Standing.CANNOT_READ:
+      return element("span", "pill", t("pill_cannot_read"));
     case Standing.PAUSED:
       return pausedPill();
     case Standing.NEEDS_YOU:
-      return element("span", "pill bad", "Needs you");
+      return element("span", "pill bad", t("pill_needs_you"));
     case Standing.AS_CHOSEN:
-      return element("span", "pill good", "Opted out");
+      return element("span", "pill good", t("pill_opted_out"));
     case Standing.NOT_AS_CHOSEN:
-      return element("span", "pill warn", desiredState(row.setting) ? "Still off" : "Still on");
+      return element("span", "pill warn", desiredState(row.setting) ? t("pill_still_off") : t("pill_still_on"));
     default:
-      return element("span", "pill", "Not checked yet");
+      return element("span", "pill", row.notRead ? t("pill_not_read") : t("pill_not_checked"));
   }
 }
 
@@ -72,15 +79,21 @@ function metaFor(row, live, rules) {
   const { setting, known, standing } = row;
   if (standing === Standing.PAUSED) return pausedMeta(meta, known);
   if (standing === Standing.NOT_OFFERED) {
-    meta.append(`${NOT_OFFERED_SENTENCE}. ${lookFor(setting)} `, pinterestLink("Look on Pinterest", settingsPage(rules, setting)));
+    meta.append(`${notOfferedSentence()}. ${lookFor(setting)} `, pinterestLink(t("link_look_on_pinterest"), settingsPage(rules, setting)));
+    return meta;
+  }
+  // Optout cannot tell what the switch is called in this language: the person can look for it by hand.
+  if (standing === Standing.CANNOT_READ) {
+    meta.append(`${unknownLanguageSentence(known.language)}. `, pinterestLink(t("link_look_on_pinterest"), settingsPage(rules, setting)));
     return meta;
   }
   if (standing === Standing.NEEDS_YOU) {
-    meta.append(`${describeSettingStatus(known.status)}. `, pinterestLink(handInstruction(setting), settingsPage(rules, setting)));
+    meta.append(`${describeSettingStatus(known.status)}. `, pinterestLink(handInstruction(setting, known.wording), settingsPage(rules, setting)));
     return meta;
   }
-  if (live?.step === ProgressStep.SETTING_DONE && live.status) meta.textContent = describeSettingStatus(live.status);
-  else if (known?.checkedAt) meta.textContent = `Checked ${timeAgo(known.checkedAt)}`;
+  if (live?.step === ProgressStep.SETTING_DONE && live.status) meta.textContent = describeSettingStatus(live.status, live);
+  else if (known?.checkedAt && row.notRead) meta.textContent = t("meta_last_checked", timeAgo(known.checkedAt));
+  else if (known?.checkedAt) meta.textContent = t("meta_checked", timeAgo(known.checkedAt));
   return meta;
 }
 
@@ -91,21 +104,33 @@ function renderSettings(snapshot, view) {
     item.dataset.settingId = row.setting.id;
     item.dataset.standing = row.standing;
     item.append(
-      element("span", "setting-title", row.setting.title),
+      element("span", "setting-title", settingTitle(row.setting)),
       pillFor(row, live, view.running),
-      element("p", "setting-explanation", row.setting.explanation),
+      element("p", "setting-explanation", settingExplanation(row.setting)),
       metaFor(row, live, snapshot.rules?.document),
       ...teachingParts(row, snapshot, view.running),
     );
     return item;
   });
-  $("settings").replaceChildren(...rows);
+  replaceChangedRows($("settings"), rows);
+}
+
+// Rows drawn the same as before stay in place (and keep the focus); only those that differ are replaced.
+function replaceChangedRows(list, rows) {
+  const shown = [...list.children];
+  if (shown.length !== rows.length) {
+    list.replaceChildren(...rows);
+    return;
+  }
+  rows.forEach((row, index) => {
+    if (!shown[index].isEqualNode(row)) shown[index].replaceWith(row);
+  });
 }
 
 // ---- a setting Optout's rules pause: said neutrally, with the maintainers' own reason ----
 
 function pausedPill() {
-  return element("span", "pill", "Paused");
+  return element("span", "pill", t("pill_paused"));
 }
 
 function pausedMeta(meta, known) {
@@ -118,22 +143,32 @@ function pausedMeta(meta, known) {
 const teachState = {}; // per setting id: {taught: label, sentence, reportOpen, sent}
 
 function stateWord(state) {
-  if (state === true) return "now on";
-  if (state === false) return "now off";
-  return "state unknown";
+  if (state === true) return t("state_now_on");
+  if (state === false) return t("state_now_off");
+  return t("state_unknown");
+}
+
+const KIND_WORDS = {
+  switch: () => t("kind_switch"),
+  checkbox: () => t("kind_checkbox"),
+  radio: () => t("kind_radio"),
+};
+
+function kindWord(kind) {
+  return Object.hasOwn(KIND_WORDS, kind) ? KIND_WORDS[kind]() : t("kind_unnamed");
 }
 
 function teachingParts(row, snapshot, running) {
   const { setting, known } = row;
   const parts = [];
   if (isTaught({ wording_source: known?.wordingSource }) && known?.wording) {
-    parts.push(element("p", "taught-note", `Found by the name \u201c${known.wording}\u201d, taught by you.`));
+    parts.push(element("p", "taught-note", t("taught_found_by", quoted(known.wording))));
   }
   const state = teachState[setting.id] ?? {};
   if (known?.status !== SettingStatus.NOT_FOUND || running) return parts;
   const candidates = known.candidates ?? [];
   if (state.taught) {
-    parts.push(element("p", "taught-note", `Taught by you: \u201c${state.taught}\u201d. Optout will use it from your next run.`));
+    parts.push(element("p", "taught-note", t("taught_next_run", quoted(state.taught))));
   } else if (candidates.length) {
     parts.push(candidateChoice(setting, candidates));
   }
@@ -146,7 +181,7 @@ function teachingParts(row, snapshot, running) {
 // "Is it one of these?": a named group of buttons, one per switch Optout found on the page and could not name.
 function candidateChoice(setting, candidates) {
   const group = element("div", "teach");
-  const question = element("p", "teach-question", "Is it one of these?");
+  const question = element("p", "teach-question", t("teach_question"));
   question.id = `teach-question-${setting.id}`;
   const list = element("ul", "teach-candidates");
   list.setAttribute("aria-labelledby", question.id);
@@ -155,7 +190,7 @@ function candidateChoice(setting, candidates) {
     button.type = "button";
     button.dataset.label = candidate.label;
     // What a screen reader says is what the button shows (axe: label-content-name-mismatch).
-    button.append(element("span", "teach-state", ` (${candidate.kind}, ${stateWord(candidate.state)})`));
+    button.append(element("span", "teach-state", ` ${t("teach_candidate_state", kindWord(candidate.kind), stateWord(candidate.state))}`));
     button.addEventListener("click", () => teach(setting.id, candidate.label));
     const item = element("li");
     item.append(button);
@@ -167,7 +202,7 @@ function candidateChoice(setting, candidates) {
 
 async function teach(settingId, label) {
   const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.TEACH, settingId, label });
-  teachState[settingId] = answer?.ok ? { taught: label } : { sentence: answer?.error?.message ?? "Optout could not learn it." };
+  teachState[settingId] = answer?.ok ? { taught: label } : { sentence: answer?.error?.message ?? t("teach_failed") };
   await refreshView();
   document.querySelector(`[data-setting-id="${CSS.escape(settingId)}"] .report-toggle`)?.focus();
 }
@@ -179,7 +214,7 @@ function fieldReportOffer(setting, snapshot, state) {
   const document_ = snapshot.lastRun ? buildFieldReport(snapshot.lastRun, setting.id, taught) : null;
   if (!document_) return null;
   const box = element("div", "field-report");
-  const toggle = element("button", "report-toggle", "Tell Optout\u2019s maintainers about this page\u2026");
+  const toggle = element("button", "report-toggle", t("report_toggle"));
   toggle.type = "button";
   toggle.setAttribute("aria-expanded", String(Boolean(state.reportOpen)));
   toggle.addEventListener("click", () => {
@@ -190,32 +225,25 @@ function fieldReportOffer(setting, snapshot, state) {
   if (!state.reportOpen) return box;
   const text = fieldReportText(document_);
   const address = reportsAddress(serviceAddress(snapshot.preferences));
-  box.append(
-    element(
-      "p",
-      "report-intro",
-      "Only the setting names on this page would be sent, exactly as below: no cookies, no account name, no Pins " +
-        "or boards, no full address. Nothing is sent unless you press Send.",
-    ),
-  );
+  box.append(element("p", "report-intro", t("report_intro")));
   const shown = element("pre", "report-document", text);
   shown.tabIndex = 0;
-  shown.setAttribute("aria-label", "The report that would be sent");
+  shown.setAttribute("aria-label", t("report_document_label"));
   box.append(shown);
   const actions = element("div", "report-actions");
   if (address) {
-    const send = element("button", "report-send", "Send");
+    const send = element("button", "report-send", t("button_send"));
     send.type = "button";
     send.addEventListener("click", () => sendReport(setting.id, document_));
     actions.append(send);
   } else {
-    box.append(element("p", "report-nowhere", "No rules service is set up yet, so there is nowhere to send it. You can copy it instead."));
+    box.append(element("p", "report-nowhere", t("report_nowhere")));
   }
-  const copy = element("button", "report-copy", "Copy");
+  const copy = element("button", "report-copy", t("button_copy"));
   copy.type = "button";
   copy.addEventListener("click", async () => {
     await navigator.clipboard.writeText(text);
-    copy.textContent = "Copied";
+    copy.textContent = t("button_copied");
   });
   actions.append(copy);
   box.append(actions);
@@ -230,7 +258,7 @@ function fieldReportOffer(setting, snapshot, state) {
 async function sendReport(settingId, document_) {
   const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.SEND_FIELD_REPORT, document: document_ });
   const result = answer?.ok ? answer.value : null;
-  const sent = result?.sent ? "Sent. Thank you: every copy of Optout can learn from it." : (result?.sentence ?? "Nothing was sent.");
+  const sent = result?.sent ? t("report_sent") : (result?.sentence ?? t("report_not_sent"));
   teachState[settingId] = { ...(teachState[settingId] ?? {}), sent };
   await refreshView();
 }
@@ -242,8 +270,10 @@ function renderProblem(problem) {
     delete box.dataset.shown;
     return;
   }
-  // An alert is read out again whenever its text is rewritten: redraws leave the same problem alone.
-  const shown = JSON.stringify(problem);
+  // An alert is read out again whenever its text is rewritten: redraws leave the same problem alone, also when
+  // it is only recorded again (a new `at`, as the welcome page's helper checks do every few seconds).
+  const { at: _recordedAt, ...sameProblem } = problem;
+  const shown = JSON.stringify(sameProblem);
   if (box.dataset.shown === shown) return;
   box.dataset.shown = shown;
   const described = describeProblem(problem);
@@ -254,24 +284,14 @@ function renderProblem(problem) {
   $("problem-text").textContent = described.text;
   const action = $("problem-action");
   action.replaceChildren();
-  if (described.action?.command) {
-    const row = element("div", "command-row");
-    const command = element("code", "command");
-    command.id = "install-command";
-    // Break lines only at spaces, never inside an option or the extension id.
-    const parts = described.action.command.split(" ");
-    parts.forEach((part, index) => {
-      if (index) command.append(" ");
-      command.append(element("span", "", part));
-    });
-    const copy = element("button", "", "Copy");
-    copy.type = "button";
-    copy.addEventListener("click", async () => {
-      await navigator.clipboard.writeText(described.action.command);
-      copy.textContent = "Copied";
-    });
-    row.append(command, copy);
-    action.append(row);
+  if (described.action?.welcome) {
+    // The install steps for this computer, checked live: the welcome page (contract 7).
+    const link = element("a", "action-link", `${t("welcome_popup_link")} \u2192`);
+    link.id = "welcome-link";
+    link.href = "welcome.html";
+    link.target = "_blank";
+    link.rel = "noopener";
+    action.append(link);
   } else if (described.action?.link) {
     const link = element("a", "action-link", `${described.action.label} \u2192`);
     link.href = described.action.link;
@@ -289,11 +309,11 @@ function renderHeadline(snapshot, view) {
   if (snapshot.run) {
     const total = snapshot.run.total || view.rows.length;
     const { done, fraction } = runProgress(snapshot.run, total);
-    title.textContent = snapshot.run.mode === "apply" ? "Opting you out\u2026" : "Checking your settings\u2026";
-    text.textContent = `${done} of ${total} settings done`;
+    title.textContent = snapshot.run.mode === "apply" ? t("headline_opting_out") : t("headline_checking");
+    text.textContent = plural("progress_done", total, done);
     const bar = element("div", "progress-bar");
     bar.setAttribute("role", "progressbar");
-    bar.setAttribute("aria-label", "Settings done");
+    bar.setAttribute("aria-label", t("progress_label"));
     bar.setAttribute("aria-valuemin", "0");
     bar.setAttribute("aria-valuemax", String(total));
     bar.setAttribute("aria-valuenow", String(done));
@@ -334,11 +354,11 @@ function render(snapshot) {
   const stopButton = $("stop");
   const hadFocus = document.activeElement;
   button.disabled = view.running || view.rows.length === 0;
-  button.textContent = view.running ? "Working\u2026" : "Opt me out";
+  button.textContent = view.running ? t("button_working") : t("button_opt_me_out");
   stopButton.hidden = !view.running;
   if (!view.running) {
     stopButton.removeAttribute("aria-disabled");
-    stopButton.textContent = "Stop";
+    stopButton.textContent = t("button_stop");
   }
   keepFocus(hadFocus, button, stopButton);
   document.querySelector("main").setAttribute("aria-busy", String(view.running));
@@ -351,18 +371,30 @@ function keepFocus(hadFocus, button, stopButton) {
   else if (hadFocus === stopButton && stopButton.hidden && !button.disabled) button.focus();
 }
 
+// ---- what is drawn from: storage, read when the worker has answered ----
+// Between answers the copy is kept current from storage's change events (a run's progress), so a redraw
+// during a run reads nothing.
+
+const stored = new StoredItems();
+
+function draw() {
+  timed("popup:render", () => render(stored.snapshot()));
+}
+
 async function refreshView() {
-  render(await readSnapshot());
+  await timed("popup:read-storage", () => stored.load());
+  draw();
 }
 
 // Progress arrives in bursts; drawing once per burst leaves the processor to the run itself.
 let redrawQueued = false;
-function queueRedraw() {
+function queueRedraw(changes, area) {
+  stored.apply(changes, area);
   if (redrawQueued) return;
   redrawQueued = true;
   setTimeout(() => {
     redrawQueued = false;
-    refreshView();
+    if (stored.snapshot()) draw();
   }, 60);
 }
 
@@ -373,13 +405,16 @@ async function optOut() {
   $("stop").hidden = false;
   $("stop").focus();
   $("opt-out").disabled = true;
+  mark("popup:opt-out-asked");
   const answer = await chrome.runtime.sendMessage({ kind: WorkerRequest.OPT_OUT });
+  mark("popup:opt-out-answered");
   outcome = answer?.ok ? answer.value : { problem: answer?.error };
   if (outcome?.problem?.kind === "busy") transientProblem = outcome.problem;
   await refreshView();
   announceOutcome();
   $("opt-out").focus();
   document.querySelector("main").dataset.finished = outcome?.report?.status ?? outcome?.problem?.kind ?? "failed";
+  mark("popup:finished");
 }
 
 // Screen readers hear the outcome once, when the run ends, rather than every redraw of the progress.
@@ -395,18 +430,35 @@ function announceOutcome() {
 async function stop() {
   if ($("stop").getAttribute("aria-disabled") === "true") return;
   $("stop").setAttribute("aria-disabled", "true");
-  $("stop").textContent = "Stopping\u2026";
+  $("stop").textContent = t("button_stopping");
   await chrome.runtime.sendMessage({ kind: WorkerRequest.CANCEL });
+}
+
+// Logged in on several Pinterest sites (www.pinterest.com and www.pinterest.de): one line names the one a
+// run goes to, as shared/sessions.js chooses it for the run.
+async function showSessionSite() {
+  const { chosen, origins } = await sessionChoice(chrome.cookies);
+  const note = $("domain-note");
+  note.hidden = !(chosen && origins.length > 1);
+  note.textContent = note.hidden ? "" : t("domain_several", new URL(chosen.origin).host);
 }
 
 async function start() {
   $("opt-out").addEventListener("click", optOut);
   $("stop").addEventListener("click", stop);
   chrome.storage.onChanged.addListener(queueRedraw);
+  mark("popup:script");
+  // What is already known, drawn while the helper is asked (popup/refresh-request.js): every state shown
+  // carries the time it was read ("Checked 5 minutes ago"), and `data-ready` waits for the helper.
+  const sessionSite = showSessionSite();
   await refreshView();
-  await chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH });
+  mark("popup:first-paint");
+  await (globalThis.statusAsked ?? chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH }));
+  mark("popup:refresh-answered");
   await refreshView();
+  await sessionSite;
   document.querySelector("main").dataset.ready = "true";
+  mark("popup:ready");
 }
 
 start();

@@ -2,9 +2,10 @@
 // that the three never disagree. Pure: a snapshot (shared/store.js readSnapshot) in, a view model out.
 
 import { chosenSettings, undecidedNewSettings } from "./choices.js";
+import { plural, t } from "./i18n.js";
 import { HOST_PROBLEMS } from "./problems.js";
 import { desiredState } from "./rules.js";
-import { ProgressStep, RunStatus, SettingStatus } from "./vocabulary.js";
+import { ProgressStep, RunStatus, SettingReason, SettingStatus } from "./vocabulary.js";
 
 // Where a chosen setting stands, in the person's terms.
 export const Standing = Object.freeze({
@@ -13,7 +14,8 @@ export const Standing = Object.freeze({
   NOT_OFFERED: "not_offered", // Pinterest does not offer it on this account: nothing to do
   NEEDS_YOU: "needs_you", // Optout tried and could not: the person can do it by hand
   PAUSED: "paused", // Optout's rules pause it for now (their reason is in the message): left as it is
-  UNKNOWN: "unknown", // not read yet
+  CANNOT_READ: "cannot_read", // Pinterest's page is in a language Optout knows no wording in yet
+  UNKNOWN: "unknown", // not read yet, or not read in the last run (Pinterest blocked it)
 });
 
 export const NOT_OFFERED_STATUSES = Object.freeze([SettingStatus.NOT_FOUND, SettingStatus.LOCKED]);
@@ -29,8 +31,15 @@ export const NEEDS_YOU_STATUSES = Object.freeze([
 // later be said to have been changed back.
 export const CONFIRMING_STATUSES = Object.freeze([SettingStatus.CHANGED, SettingStatus.ALREADY_OK]);
 
+// A setting not found because Optout knows no wording in the page's language: nothing is known about it,
+// least of all that Pinterest does not offer it (contract 4: reason "unknown_language").
+export function unreadable(result) {
+  return result?.status === SettingStatus.NOT_FOUND && result?.reason === SettingReason.UNKNOWN_LANGUAGE;
+}
+
 export function standingOf(setting, known) {
   if (known?.status === SettingStatus.PAUSED) return Standing.PAUSED;
+  if (unreadable(known)) return Standing.CANNOT_READ;
   if (NOT_OFFERED_STATUSES.includes(known?.status)) return Standing.NOT_OFFERED;
   if (NEEDS_YOU_STATUSES.includes(known?.status)) return Standing.NEEDS_YOU;
   if (typeof known?.state !== "boolean") return Standing.UNKNOWN;
@@ -39,55 +48,43 @@ export function standingOf(setting, known) {
 
 const BADGE_COLOR = Object.freeze({ bad: "#B42318", warn: "#B54708", good: "#067647", quiet: "#475467" });
 
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 function badgeOf(view) {
-  if (view.hostMissing) return { text: "!", color: BADGE_COLOR.bad, title: "Optout: install the Optout helper app to start" };
-  if (view.loggedOut) return { text: "?", color: BADGE_COLOR.warn, title: "Optout: log in to Pinterest so Optout can check" };
+  if (view.hostMissing) return { text: "!", color: BADGE_COLOR.bad, title: t("badge_host_missing") };
+  if (view.loggedOut) return { text: "?", color: BADGE_COLOR.warn, title: t("badge_logged_out") };
   const off = view.counts.notAsChosen + view.counts.needsYou;
-  if (off > 0) {
-    const noun = off === 1 ? "setting is" : "settings are";
-    return { text: String(off), color: BADGE_COLOR.warn, title: `Optout: ${off} ${noun} not how you chose` };
+  if (off > 0) return { text: String(off), color: BADGE_COLOR.warn, title: plural("badge_not_as_chosen", off) };
+  if (view.counts.asChosen > 0 && view.counts.unknown === 0 && view.counts.cannotRead === 0) {
+    return { text: "\u2713", color: BADGE_COLOR.good, title: t("badge_in_place") };
   }
-  if (view.counts.asChosen > 0 && view.counts.unknown === 0) {
-    return { text: "\u2713", color: BADGE_COLOR.good, title: "Optout: your Pinterest choices are in place" };
-  }
-  return { text: "", color: BADGE_COLOR.quiet, title: "Optout" };
+  return { text: "", color: BADGE_COLOR.quiet, title: t("ext_short_name") };
 }
 
 function headlineOf(view, hasRules) {
-  const { asChosen, notAsChosen, needsYou, notOffered, unknown } = view.counts;
+  const { asChosen, notAsChosen, needsYou, notOffered, cannotRead, unknown, paused } = view.counts;
   if (view.rows.length === 0) {
     return hasRules
-      ? { title: "No settings chosen", text: "Choose what Optout looks after in Options." }
-      : { title: "Getting ready\u2026", text: "" };
+      ? { title: t("no_settings_chosen"), text: t("headline_no_settings_text") }
+      : { title: t("headline_getting_ready"), text: "" };
   }
   if (notAsChosen > 0) {
-    return {
-      title: notAsChosen === 1 ? "1 setting is not how you chose" : `${notAsChosen} settings are not how you chose`,
-      text: "Press \u201cOpt me out\u201d and Optout will switch them for you.",
-    };
+    return { title: plural("headline_not_as_chosen", notAsChosen), text: plural("headline_not_as_chosen_text", notAsChosen) };
   }
   if (needsYou > 0) {
-    return {
-      title: `${plural(needsYou, "setting needs", "settings need")} you`,
-      text: "Optout could not change them. Each one below says how to do it on Pinterest.",
-    };
+    return { title: plural("headline_needs_you", needsYou), text: plural("headline_needs_you_text", needsYou) };
+  }
+  if (cannotRead > 0) {
+    return { title: plural("headline_cannot_read", cannotRead), text: plural("headline_cannot_read_text", cannotRead) };
   }
   if (unknown > 0) {
-    return { title: "Not checked yet", text: "Press \u201cOpt me out\u201d to check and change your Pinterest settings." };
+    return { title: t("headline_not_checked"), text: t("headline_not_checked_text") };
   }
-  const notOfferedText = notOffered > 0 ? ` Pinterest doesn\u2019t offer ${notOffered === 1 ? "1 of them" : `${notOffered} of them`} on your account.` : "";
   if (asChosen === 0) {
-    return { title: "Nothing to change", text: "Pinterest doesn\u2019t offer these settings on your account." };
+    return { title: t("headline_nothing_to_change"), text: t("headline_nothing_to_change_text") };
   }
-  const pausedText = view.counts.paused > 0 ? ` Optout has paused ${plural(view.counts.paused, "setting", "settings")} for now.` : "";
-  return {
-    title: "You\u2019re opted out",
-    text: `${plural(asChosen, "setting is", "settings are")} how you chose.${notOfferedText}${pausedText}`,
-  };
+  const sentences = [plural("headline_opted_out_text", asChosen)];
+  if (notOffered > 0) sentences.push(plural("headline_not_offered_part", notOffered));
+  if (paused > 0) sentences.push(plural("headline_paused_part", paused));
+  return { title: t("headline_opted_out"), text: sentences.join(" ") };
 }
 
 // A setting counts as done once the helper reports it finished; the step it is on adds a part, so the
@@ -116,12 +113,16 @@ export function assess(snapshot) {
   const knownSettings = snapshot.knownSettings ?? [];
   const states = snapshot.settingStates ?? {};
   const problemKind = snapshot.problem?.kind ?? null;
+  // Pinterest's bot or rate-limit page stopped the last run before it read anything: what an earlier
+  // run read is no longer known to hold, so no setting is shown as in place (nor as changed back).
+  const blocked = problemKind === RunStatus.BLOCKED;
   const rows = chosenSettings(document, choices, knownSettings).map((setting) => {
     const known = states[setting.id] ?? null;
-    const standing = standingOf(setting, known);
+    const standing = blocked ? Standing.UNKNOWN : standingOf(setting, known);
     // Changed back: Optout confirmed this setting as chosen before, and now reads it otherwise.
     const drifted = standing === Standing.NOT_AS_CHOSEN && Boolean(known?.confirmed);
-    return { setting, known, standing, drifted };
+    // notRead: the last run was stopped before reading it; `known` still says when it was last read.
+    return { setting, known, standing, drifted, notRead: blocked };
   });
   const count = (standing) => rows.filter((row) => row.standing === standing).length;
   const view = {
@@ -131,6 +132,7 @@ export function assess(snapshot) {
       notAsChosen: count(Standing.NOT_AS_CHOSEN),
       notOffered: count(Standing.NOT_OFFERED),
       needsYou: count(Standing.NEEDS_YOU),
+      cannotRead: count(Standing.CANNOT_READ),
       unknown: count(Standing.UNKNOWN),
       paused: count(Standing.PAUSED),
     },

@@ -17,17 +17,12 @@ export const SERVICE_TIMEOUT_MS = 3000;
 // How long fetched rules are used before the rules service is asked again.
 export const RULES_FRESH_MS = 60 * 60 * 1000;
 
-export const COOKIE_DOMAIN = "pinterest.com";
-
-// Pinterest's login session cookie: when it is set again, the person has logged back in.
-export const SESSION_COOKIE = "_pinterest_sess";
+// Pinterest's sites (cookie jars and their hosts) and its session cookie's name are generated from the helper's
+// fixed list into vocabulary.js: PINTEREST_SITES, SESSION_COOKIE.
 
 export const LOGIN_URL = "https://www.pinterest.com/login/";
 
 export const PRIVACY_PAGE = "https://www.pinterest.com/settings/privacy";
-
-// The only sites a link taken from the rules may point to.
-export const PINTEREST_SITE = "pinterest.com";
 
 export const RECHECK_ALARM = "recheck";
 

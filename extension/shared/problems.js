@@ -1,85 +1,43 @@
 // What each problem means to a person, and what they can do about it.
 
 import { LOGIN_URL } from "./config.js";
-import { installCommand } from "./install.js";
+import { t } from "./i18n.js";
 
 // Problems that mean the helper app cannot be reached: one list for the popup, the badge and the worker.
 export const HOST_PROBLEMS = Object.freeze(["host_missing", "host_forbidden", "host_failed"]);
 
-// Each entry: title, text, and an action ({command} to copy, or {link, label}).
+// The words of each problem: {tone, title, text}.
+const PROBLEM_WORDS = Object.freeze({
+  host_missing: () => ({ tone: "bad", title: t("problem_host_missing_title"), text: t("problem_host_missing_text") }),
+  host_failed: () => ({ tone: "bad", title: t("problem_host_failed_title"), text: t("problem_host_failed_text") }),
+  login_required: () => ({ tone: "warn", title: t("problem_login_title"), text: t("problem_login_text") }),
+  blocked: () => ({ tone: "warn", title: t("problem_blocked_title"), text: t("problem_blocked_text") }),
+  timeout: () => ({ tone: "warn", title: t("problem_timeout_title"), text: t("problem_timeout_text") }),
+  browser_missing: () => ({ tone: "bad", title: t("problem_browser_missing_title"), text: t("problem_browser_missing_text") }),
+  rules_refused: () => ({ tone: "bad", title: t("problem_rules_refused_title"), text: t("problem_rules_refused_text") }),
+  nothing_chosen: () => ({ tone: "warn", title: t("no_settings_chosen"), text: t("problem_nothing_chosen_text") }),
+  busy: () => ({ tone: "warn", title: t("problem_busy_title"), text: t("problem_busy_text") }),
+});
+
+// Problems told in the same words as another.
+const SAME_AS = Object.freeze({ host_forbidden: "host_missing", internal: "host_failed" });
+
+function actionFor(kind) {
+  // The welcome page holds the install steps for each system; the popup words that link (`welcome_popup_link`).
+  if (HOST_PROBLEMS.includes(kind) || kind === "internal") return { welcome: true };
+  if (kind === "login_required") return { link: LOGIN_URL, label: t("problem_login_action") };
+  if (kind === "nothing_chosen") return { link: "options.html", label: t("open_options") };
+  return null;
+}
+
+// Each entry: tone, title, text, and an action ({welcome: true} for the welcome page's install steps, or
+// {link, label}).
 export function describeProblem(problem) {
-  const kind = problem?.kind;
-  if (kind === "host_missing" || kind === "host_forbidden") {
-    return {
-      tone: "bad",
-      title: "One more step: install the Optout helper",
-      text: "Optout needs its small helper app to change your settings. Run this once in a terminal, then reopen this window:",
-      action: { command: installCommand() },
-    };
+  const kind = SAME_AS[problem?.kind] ?? problem?.kind;
+  const words = Object.hasOwn(PROBLEM_WORDS, kind ?? "") ? PROBLEM_WORDS[kind]() : null;
+  if (!words) {
+    // The helper's own sentence says what failed; it is written in English only.
+    return { tone: "bad", title: t("problem_failed_title"), text: problem?.message || t("problem_failed_text"), action: null };
   }
-  if (kind === "host_failed" || kind === "internal") {
-    return {
-      tone: "bad",
-      title: "The Optout helper stopped",
-      text: "Something went wrong in the helper app. Try again; if it keeps happening, reinstall it with:",
-      action: { command: installCommand() },
-    };
-  }
-  if (kind === "login_required") {
-    return {
-      tone: "warn",
-      title: "Log in to Pinterest first",
-      text: "Optout uses the Pinterest account this browser is logged in to. Log in, then try again.",
-      action: { link: LOGIN_URL, label: "Log in to Pinterest" },
-    };
-  }
-  if (kind === "blocked") {
-    return {
-      tone: "warn",
-      title: "Pinterest is not letting changes through right now",
-      text: "Pinterest asked to slow down. Nothing is wrong with your account: try again later.",
-      action: null,
-    };
-  }
-  if (kind === "timeout") {
-    return {
-      tone: "warn",
-      title: "Pinterest took too long to answer",
-      text: "Check your internet connection and try again in a few minutes.",
-      action: null,
-    };
-  }
-  if (kind === "browser_missing") {
-    return {
-      tone: "bad",
-      title: "Optout could not start a browser",
-      text: "The helper needs Chrome, Chromium or Edge installed on this computer.",
-      action: null,
-    };
-  }
-  if (kind === "rules_refused") {
-    return {
-      tone: "bad",
-      title: "The settings list did not pass its safety check",
-      text: "Optout refused an update it could not verify. If you set an address under Advanced in Options, check it; otherwise try again later.",
-      action: null,
-    };
-  }
-  if (kind === "nothing_chosen") {
-    return {
-      tone: "warn",
-      title: "No settings chosen",
-      text: "Choose at least one setting for Optout to look after.",
-      action: { link: "options.html", label: "Open Options" },
-    };
-  }
-  if (kind === "busy") {
-    return { tone: "warn", title: "Already working on it", text: "A run is going on; this window will update.", action: null };
-  }
-  return {
-    tone: "bad",
-    title: "Something went wrong",
-    text: problem?.message || "Try again in a moment.",
-    action: null,
-  };
+  return { ...words, action: actionFor(problem.kind) };
 }

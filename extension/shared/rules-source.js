@@ -2,6 +2,7 @@
 // accepted for this computer alone (loopback), where a developer runs `optout serve`.
 
 import { RULES_SERVICE_URL } from "./config.js";
+import { t } from "./i18n.js";
 
 function isLoopback(hostname) {
   const host = hostname.toLowerCase();
@@ -16,20 +17,17 @@ export function judgeServiceAddress(text) {
   try {
     url = new URL(String(text ?? "").trim());
   } catch {
-    return { ok: false, sentence: "That does not look like a web address. It should start with https://" };
+    return { ok: false, sentence: t("service_not_an_address") };
   }
   if (url.username || url.password) {
-    return { ok: false, sentence: "Leave the name and password out of the address." };
+    return { ok: false, sentence: t("service_no_password") };
   }
   if (url.protocol === "https:") return { ok: true, origin: url.origin, development: false };
   if (url.protocol === "http:" && isLoopback(url.hostname)) return { ok: true, origin: url.origin, development: true };
   if (url.protocol === "http:") {
-    return {
-      ok: false,
-      sentence: "Optout only uses secure addresses (https://), so nobody on the way can swap the list of settings.",
-    };
+    return { ok: false, sentence: t("service_not_secure") };
   }
-  return { ok: false, sentence: "That does not look like a web address. It should start with https://" };
+  return { ok: false, sentence: t("service_not_an_address") };
 }
 
 // The address to fetch rules from, or null for none (the helper's own verified copy).
@@ -46,23 +44,12 @@ export function serviceAddress(preferences) {
 // refused: the helper turned down the last update from this address.
 export function describeRulesSource(preferences, rules = null) {
   const service = serviceAddress(preferences);
-  const refused = rules?.refused && rules.fromService === (service?.origin ?? null) ? ` ${rules.refused}` : "";
-  if (!service) {
-    return {
-      state: "built_in",
-      refused: false,
-      text: "Optout uses the list that came with its helper app, checked by the helper and updated with Optout itself.",
-    };
-  }
-  const checked = refused
-    ? ` The last update from there did not pass the helper\u2019s safety check, so Optout kept the list it had.${refused}`
-    : " The helper app checks every update\u2019s signature before Optout uses it.";
+  // The helper's reason for a refusal is its own sentence, in English only.
+  const refused = rules?.refused && rules.fromService === (service?.origin ?? null) ? rules.refused : "";
+  if (!service) return { state: "built_in", refused: false, text: t("source_built_in") };
+  const checked = refused ? [t("source_refused"), refused] : [t("source_checked")];
   if (service.development) {
-    return {
-      state: "development",
-      refused: Boolean(refused),
-      text: `Development: updates come from ${service.origin} on this computer, without https (allowed only on this computer).${checked}`,
-    };
+    return { state: "development", refused: Boolean(refused), text: [t("source_development", service.origin), ...checked].join(" ") };
   }
-  return { state: "service", refused: Boolean(refused), text: `Updates come from ${service.origin}.${checked}` };
+  return { state: "service", refused: Boolean(refused), text: [t("source_service", service.origin), ...checked].join(" ") };
 }

@@ -2,8 +2,9 @@
 // the candidates the helper listed, and that label becomes a local wording for that setting. Kept in
 // chrome.storage.local as {"setting id": ["wording", ...]}, sent with every run, applied by the helper only on
 // that setting's own pages. A wording can only add a label to a setting the rules define: never a page, an
-// origin, a new setting or a desired state. Pure: no browser APIs here.
+// origin, a new setting or a desired state. Pure: no browser APIs here apart from the words (shared/i18n.js).
 
+import { t } from "./i18n.js";
 import { WordingLimits } from "./vocabulary.js";
 
 // The same folding the helper's labels.normalize does, enough to tell an empty or repeated wording.
@@ -20,24 +21,24 @@ function ruleIds(rulesDocument) {
 // rules define, within the helper's limits.
 export function checkTaught(rulesDocument, settingId, label, candidates, taught = {}) {
   if (!ruleIds(rulesDocument).has(settingId)) {
-    return { ok: false, sentence: "Optout no longer knows this setting, so it cannot learn a name for it." };
+    return { ok: false, sentence: t("teach_unknown_setting") };
   }
   if (typeof label !== "string" || !folded(label)) {
-    return { ok: false, sentence: "That switch has no name Optout could learn." };
+    return { ok: false, sentence: t("teach_no_name") };
   }
   if (label.length > WordingLimits.MAX_WORDING) {
-    return { ok: false, sentence: "That switch\u2019s name is too long for Optout to learn." };
+    return { ok: false, sentence: t("teach_too_long") };
   }
   if (!(candidates ?? []).some((candidate) => candidate?.label === label)) {
-    return { ok: false, sentence: "Choose one of the switches Optout found on that page." };
+    return { ok: false, sentence: t("teach_not_a_candidate") };
   }
   const known = taught[settingId] ?? [];
   if (!known.includes(label) && known.length >= WordingLimits.MAX_PER_SETTING) {
-    return { ok: false, sentence: "Optout already learnt as many names for this setting as it can keep. Remove one in Options first." };
+    return { ok: false, sentence: t("teach_too_many_names") };
   }
   const others = Object.keys(taught).filter((id) => id !== settingId && (taught[id] ?? []).length);
   if (!known.length && others.length >= WordingLimits.MAX_SETTINGS) {
-    return { ok: false, sentence: "Optout already keeps names for as many settings as it can. Remove some in Options first." };
+    return { ok: false, sentence: t("teach_too_many_settings") };
   }
   return { ok: true, wording: label };
 }

@@ -1,4 +1,7 @@
-// "5 minutes ago", in the person's own language where the browser supports it.
+// "5 minutes ago" and "23 Nov 2026, 15:40", in the browser's interface language: the same language as
+// the sentence around them (shared/i18n.js), never the page's or the system's.
+
+import { t, uiLanguage } from "./i18n.js";
 
 const UNITS = [
   ["day", 24 * 60 * 60 * 1000],
@@ -10,15 +13,14 @@ export function timeAgo(when, now = Date.now()) {
   if (!when) return "";
   const elapsed = now - new Date(when).getTime();
   if (!Number.isFinite(elapsed)) return "";
-  if (elapsed < 60 * 1000) return "just now";
-  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const format = new Intl.RelativeTimeFormat(uiLanguage(), { numeric: "auto" });
   for (const [unit, size] of UNITS) {
     if (elapsed >= size) return format.format(-Math.floor(elapsed / size), unit);
   }
-  return "just now";
+  return t("time_just_now");
 }
 
 export function dateTime(when) {
   if (!when) return "";
-  return new Date(when).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return new Intl.DateTimeFormat(uiLanguage(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(when));
 }

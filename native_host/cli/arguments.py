@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from urllib.parse import urlsplit
 
 
 def positive_seconds(text: str) -> float:
@@ -33,3 +34,11 @@ def positive_count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def web_origin(text: str) -> str:
+    """https://HOST as the rules name origins (a trailing slash allowed); whose sites it may be is the rules' call."""
+    parts = urlsplit(text.strip())
+    if parts.scheme != "https" or not parts.hostname or parts.port or parts.path not in ("", "/") or parts.query:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an origin like https://www.pinterest.de")
+    return f"https://{parts.hostname}"

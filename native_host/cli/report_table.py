@@ -31,11 +31,21 @@ def state_word(state: bool | None) -> str:
     return {True: "on", False: "off", None: "-"}[state]
 
 
+def where_line(report: RunReport) -> str:
+    """Which site the run used, and where the platform moved it."""
+    line = f"On {report.origin}."
+    if report.redirected_to:
+        line += f" {report.platform.capitalize()} moved the run to {report.redirected_to}, and Optout went along."
+    return line
+
+
 def render_table(report: RunReport) -> str:
     header = (
         f"{report.platform.capitalize()} {report.mode}: {report.status} "
         f"({len(report.results)} settings, {report.seconds:.1f} s, {report.page_loads} page loads)"
     )
+    if report.origin:
+        header += f"\n{where_line(report)}"
     if report.practice:
         header += f"\n{PRACTICE_NOTE}"
     rows = [("Setting", "Wanted", "Before", "After", "Result")]

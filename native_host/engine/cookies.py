@@ -5,7 +5,12 @@ Cookies live only in memory: they go into an in-memory browser context and are n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from native_host.rules.domains import domains_of
+
+if TYPE_CHECKING:  # the protocol layer checks cookies for `hello`'s quick start: no schema validator for it
+    from native_host.rules.format import RuleSet
 
 SAME_SITE = {"no_restriction": "None", "lax": "Lax", "strict": "Strict"}
 
@@ -42,6 +47,38 @@ def session_cookies(chrome_cookies: Any, cookie_domain: str) -> list[dict[str, A
         for cookie in check_cookies(chrome_cookies)
         if belongs_to(cookie["domain"], cookie_domain)
     ]
+
+
+def session_origin(rules: RuleSet, chrome_cookies: list[dict[str, Any]] | None) -> str:
+    """The origin the person is logged in on, read from the cookies: the host of the platform's session cookie.
+
+    A session cookie on a jar (`.pinterest.de`) means that jar's home (https://www.pinterest.de); one set on a
+    single host (`de.pinterest.com`) means that host. Several jars holding one: the cookie that expires last,
+    because Pinterest sets it again, with a fresh expiry, on a visit (an assumption: no source says how
+    Pinterest refreshes it); the extension decides the same way (extension/shared/sessions.js). None: the rules'
+    canonical origin.
+    """
+    name = domains_of(rules.platform).session_cookie
+    found: list[tuple[float, bool, str]] = []
+    for cookie in chrome_cookies or []:
+        if not isinstance(cookie, dict) or cookie.get("name") != name:
+            continue
+        origin = _origin_of_jar(rules, str(cookie.get("domain", "")))
+        if origin is not None:
+            expires = cookie.get("expirationDate")
+            when = float(expires) if isinstance(expires, int | float) else float("inf")  # a browser session: in use
+            found.append((when, origin == rules.canonical_origin, origin))
+    return max(found)[2] if found else rules.canonical_origin
+
+
+def _origin_of_jar(rules: RuleSet, domain: str) -> str | None:
+    host = domain.lstrip(".").lower()
+    for site in rules.sites:
+        if host in site.hosts:
+            return f"https://{host}"
+        if host == site.cookie_domain:
+            return site.home
+    return None
 
 
 def _playwright_cookie(cookie: dict[str, Any], name: str, value: str, domain: str) -> dict[str, Any]:

@@ -142,7 +142,7 @@ class Settle:
 
 
 def off_site_message(rules: RuleSet, url: str) -> str | None:
-    """A sentence when `url` is not on the platform's origins: nothing from such a page may be read or clicked."""
+    """A sentence when `url` is not on one of the platform's sites: nothing from such a page may be read or clicked."""
     if rules.allows(url):
         return None
     return f"The page moved to {clip(url, 120)}, which is not {rules.name}. Optout stopped and read nothing from it."

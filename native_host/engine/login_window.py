@@ -1,10 +1,12 @@
 """`optout login`'s browser window: open the platform's login page, let the person log in, take the session.
 
 The window belongs to the person: Optout never types or clicks in it. It only watches. A page counts as logged in
-the way the engine judges it: on the platform's origin, not on a login path, and no password field showing.
+the way the engine judges it: on one of the platform's sites, not on a login path, and no password field showing.
 Cookies are no proof (Pinterest's `_pinterest_sess` stays after logout), so before it takes the session Optout
 also asks for the settings page the engine opens first, in that same window's session, and checks that it is
 not sent to the login page. That request happens once per change of cookies, at most every few seconds.
+The login page opens on the origin asked for (the person's country domain, by default the canonical origin);
+the session taken is the cookie jar of the site the person was seen logged in on, wherever Pinterest led them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from native_host.engine.browser import CHROMIUM_FLAGS, BrowserMissing, choose_browser, desktop_user_agent
 from native_host.engine.cookies import belongs_to
 from native_host.engine.site_map import SiteMapProxies
-from native_host.rules.format import RuleSet
+from native_host.rules.format import RuleSet, origin_of, rebase
 
 POLL_SECONDS = 0.5
 CONFIRM_EVERY_SECONDS = 3.0
@@ -55,10 +57,11 @@ class LoginOptions:
     headed: bool = True  # a window the person can see; tests drive a headless one through `on_login_page`
     wait_seconds: float = 300.0
     timeout_seconds: float = 30.0  # for the login page to load
+    origin: str | None = None  # where to log in (https://www.pinterest.de); None: the rules' canonical origin
 
 
-def login_url(rules: RuleSet) -> str:
-    return rules.origins[0] + rules.login_paths[0]
+def login_url(rules: RuleSet, origin: str | None = None) -> str:
+    return (origin or rules.canonical_origin) + rules.login_paths[0]
 
 
 def on_login_path(url: str, rules: RuleSet) -> bool:
@@ -79,7 +82,7 @@ def log_in(
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    url = login_url(rules)
+    url = login_url(rules, options.origin)
     with SiteMapProxies(options.site_map) as proxies, sync_playwright() as playwright:
         try:
             choice = choose_browser(options.browser_path, playwright.chromium.executable_path)
@@ -121,11 +124,11 @@ def log_in(
                 say(f"Log in to {rules.name} in the window that opened. Optout waits up to {_minutes(options)}.")
             if on_login_page:
                 on_login_page(page)
-            _wait_for_login(context, rules, options)
+            site = rules.site_for(_wait_for_login(context, rules, options))
             return [
                 chrome_cookie(cookie)
                 for cookie in context.cookies()
-                if belongs_to(cookie["domain"], rules.cookie_domain)
+                if site is not None and belongs_to(cookie["domain"], site.cookie_domain)
             ]
         finally:
             try:
@@ -140,7 +143,8 @@ def window_flags() -> list[str]:
     return [flag for flag in CHROMIUM_FLAGS if as_root or flag != "--no-sandbox"]
 
 
-def _wait_for_login(context: Any, rules: RuleSet, options: LoginOptions) -> None:
+def _wait_for_login(context: Any, rules: RuleSet, options: LoginOptions) -> str:
+    """The origin of the page the person was confirmed logged in on."""
     from playwright.sync_api import Error as PlaywrightError
 
     deadline = time.monotonic() + options.wait_seconds
@@ -159,7 +163,7 @@ def _wait_for_login(context: Any, rules: RuleSet, options: LoginOptions) -> None
                     continue
                 asked_for, asked_at = jar, time.monotonic()
                 if _settings_open(page, rules):
-                    return
+                    return origin_of(page.url)
             if time.monotonic() >= deadline:
                 raise LoginFailed(
                     f"You did not finish logging in to {rules.name} within {_minutes(options)}, so nothing was "
@@ -189,7 +193,7 @@ def _looks_logged_in(page: Any, rules: RuleSet) -> bool:
 
 def _settings_open(page: Any, rules: RuleSet) -> bool:
     """True when the settings page the engine opens first does not send this session to the login page."""
-    landing = page.evaluate(SETTINGS_LANDING, rules.menu_page)
+    landing = page.evaluate(SETTINGS_LANDING, rebase(rules.menu_page, origin_of(page.url)))
     return bool(landing) and landing["status"] < 400 and not on_login_path(landing["url"], rules)
 
 
@@ -197,7 +201,7 @@ def _cookie_fingerprint(context: Any, rules: RuleSet) -> str:
     jar = sorted(
         (cookie["name"], cookie["value"])
         for cookie in context.cookies()
-        if belongs_to(cookie["domain"], rules.cookie_domain)
+        if any(belongs_to(cookie["domain"], site.cookie_domain) for site in rules.sites)
     )
     return hashlib.sha256(repr(jar).encode()).hexdigest()
 

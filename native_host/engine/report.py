@@ -63,6 +63,8 @@ class RunReport:
     clicks: int = 0
     practice: bool = False  # True when a site map served the platform from local servers: not the real site
     sandbox: bool = True  # False only when Chromium had to run with --no-sandbox (as root)
+    origin: str = ""  # where the run started: the origin the person is logged in on (https://www.pinterest.de)
+    redirected_to: str = ""  # the Pinterest origin the platform moved the run to ("" when it stayed on `origin`)
     language: str = ""  # the settings pages' language tag (BCP 47), "" when unknown
 
     def to_json(self) -> dict[str, Any]:
@@ -70,6 +72,8 @@ class RunReport:
             "format": REPORT_FORMAT,
             "mode": self.mode,
             "platform": self.platform,
+            "origin": self.origin,
+            "redirected_to": self.redirected_to,
             "status": str(self.status),
             "message": self.message,
             "rules_version": self.rules_version,

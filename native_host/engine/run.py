@@ -4,8 +4,13 @@
 differs, saves (pages that save on change, pages with a Save/Done button from the start or only after a change,
 pages that ask to confirm), then loads the page again and reads it. A change counts as `changed` only once the
 fresh page shows it. Nothing is read before the page has settled: its own data requests ended and its controls
-unchanged for `settle_seconds`. Nothing is read from, or clicked on, a page off the platform's origins.
+unchanged for `settle_seconds`. Nothing is read from, or clicked on, a page off the platform's sites.
 One browser per run; each page is loaded once, whatever the number of settings on it.
+
+A run has one origin, where the person is logged in (https://www.pinterest.de): the browser gets only that
+origin's site's cookie jar, and the rules' page addresses, written on the canonical origin, are opened at the
+same path on the run's origin. When Pinterest moves the run to another of its hosts (a redirect to a country
+domain), the run follows it, opens the next pages there and reports it as `redirected_to`.
 """
 
 from __future__ import annotations
@@ -20,13 +25,13 @@ from typing import Any
 
 from native_host.engine import decisions, page_language
 from native_host.engine.browser import BrowserMissing
-from native_host.engine.cookies import session_cookies
+from native_host.engine.cookies import session_cookies, session_origin
 from native_host.engine.decisions import SaveModel, SaveRecord, Scan, Settle, clip
 from native_host.engine.labels import normalize
 from native_host.engine.page_driver import MARKER, SCAN_CONTROLS, ClickFailed, PageDriver, launch
 from native_host.engine.page_watch import ActionOutcome
 from native_host.engine.report import ProgressEvent, RunReport, SettingResult
-from native_host.rules.format import RuleSet, Setting
+from native_host.rules.format import RulesError, RuleSet, Setting, origin_of, rebase
 from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from native_host.version import ENGINE_VERSION
 
@@ -73,9 +78,13 @@ def check(
     options: RunOptions | None = None,
     on_progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    origin: str | None = None,
 ) -> RunReport:
-    """Read each selected setting (the default opt-out when none are named); change nothing."""
-    return _run("check", rules, cookies, settings, options, on_progress, cancel)
+    """Read each selected setting (the default opt-out when none are named); change nothing.
+
+    `origin` is where the person is logged in; None: the one their session cookie names (cookies.session_origin).
+    """
+    return _run("check", rules, cookies, settings, options, on_progress, cancel, origin)
 
 
 def apply(
@@ -85,9 +94,10 @@ def apply(
     options: RunOptions | None = None,
     on_progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    origin: str | None = None,
 ) -> RunReport:
     """Bring each selected setting to its desired state, save, and verify on a fresh load of the page."""
-    return _run("apply", rules, cookies, settings, options, on_progress, cancel)
+    return _run("apply", rules, cookies, settings, options, on_progress, cancel, origin)
 
 
 def _run(
@@ -98,20 +108,27 @@ def _run(
     options: RunOptions | None,
     on_progress: Progress | None,
     cancel: threading.Event | None,
+    origin: str | None,
 ) -> RunReport:
     options = options or RunOptions()
     selected = rules.select(setting_ids)  # an unknown id is the caller's mistake: RulesError
-    browser_cookies = session_cookies(cookies, rules.cookie_domain)  # malformed cookies: CookieError
+    origin = origin or session_origin(rules, cookies)
+    site = rules.site_for(origin)
+    if site is None:  # the caller's mistake too: the front doors check the origin first
+        raise RulesError(f"{origin} is not one of the sites the rules for {rules.name} name.")
+    origin = origin_of(origin)  # https://www.pinterest.de/ and https://www.pinterest.de are one origin
+    browser_cookies = session_cookies(cookies, site.cookie_domain)  # malformed cookies: CookieError
     report = RunReport(
         mode=mode,
         platform=rules.platform,
+        origin=origin,
         status=RunStatus.FAILED,
         rules_version=rules.version,
         engine_version=ENGINE_VERSION,
         started_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         results=[SettingResult(s.id, s.title, SettingStatus.SKIPPED, s.desired) for s in selected],
     )
-    run = _Run(mode, rules, selected, options, report, on_progress, cancel or threading.Event())
+    run = _Run(mode, rules, origin, selected, options, report, on_progress, cancel or threading.Event())
     started = time.monotonic()
     try:
         run.skip_paused()
@@ -152,6 +169,7 @@ class _Run:
         self,
         mode: str,
         rules: RuleSet,
+        origin: str,
         selected: list[Setting],
         options: RunOptions,
         report: RunReport,
@@ -160,6 +178,7 @@ class _Run:
     ):
         self.mode = mode
         self.rules = rules
+        self.origin = origin  # where the next page opens: the run's origin, or where Pinterest moved the run
         self.options = options
         self.report = report
         self.on_progress = on_progress
@@ -284,6 +303,8 @@ class _Run:
         self.check_cancel()
         if not self.rules.allows(url):
             raise RunStopped(RunStatus.FAILED, f"Refused to open {clip(url, 120)}: it is not on {self.rules.name}.")
+        self.visited.add(url)
+        url = rebase(url, self.origin)
         self.emit("loading", f"Opening {url}", page=url)
         self.visited.add(url)
         self.own = {setting.id for setting in expected}
@@ -313,6 +334,7 @@ class _Run:
         self.language, self.view = "", self.rules
         status = self.driver.open(url)
         self.guard(self.driver.location())
+        self.follow_move(self.driver.location())
         if status == 429:
             raise self.blocked()
         scan = self.settled_scan()
@@ -346,10 +368,17 @@ class _Run:
         )
 
     def guard(self, url: str) -> None:
-        """Nothing is read from, or clicked on, a page that is not on the platform's origins."""
+        """Nothing is read from, or clicked on, a page that is not on one of the platform's sites."""
         message = decisions.off_site_message(self.rules, url)
         if message:
             raise RunStopped(RunStatus.FAILED, message)
+
+    def follow_move(self, url: str) -> None:
+        """Pinterest moved the run to another of its hosts (guard allowed it): the next pages open there too."""
+        landed = origin_of(url)
+        if landed != self.origin:
+            self.origin = landed
+            self.report.redirected_to = landed if landed != self.report.origin else ""
 
     def scan_now(self) -> Scan | None:
         scan = self.driver.scan()

@@ -72,6 +72,8 @@ CREATE INDEX IF NOT EXISTS results_by_setting ON results (setting_id, run_id);
 # Version 1 is _SCHEMA as first released.
 _MIGRATIONS: tuple[tuple[int, str], ...] = (
     (2, "ALTER TABLE runs ADD COLUMN practice INTEGER NOT NULL DEFAULT 0"),  # runs on a local replica
+    (3, "ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT ''"),  # where the person is logged in
+    (4, "ALTER TABLE runs ADD COLUMN redirected_to TEXT NOT NULL DEFAULT ''"),  # where Pinterest moved the run
 )
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 
@@ -105,6 +107,10 @@ class Store:
             os.chmod(self.path, 0o600)
         with self._connect() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
+            if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                # Made and migrated by an earlier start: a write here would only wait for the write lock and end
+                # in a checkpoint's disk syncs, which every helper start (each popup's status) would pay.
+                return
         with self._transaction() as connection:  # one writer at a time: two processes never migrate twice
             version = connection.execute("PRAGMA user_version").fetchone()[0] or 1  # 0: a new, empty file
             for statement in _SCHEMA.split(";"):  # IF NOT EXISTS: creates only what is missing
@@ -151,12 +157,15 @@ class Store:
         engine_version: str,
         request_id: str | None = None,
         practice: bool = False,
+        origin: str = "",
     ) -> int:
-        """Record a run as `running` owned by this process; returns its id. `practice`: on a local replica."""
+        """Record a run as `running` owned by this process; returns its id. `practice`: on a local replica;
+        `origin`: where the run happens (https://www.pinterest.de)."""
         with self._transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO runs (request_id, platform, mode, status, settings_requested, rules_version,"
-                " rules_source, engine_version, started_at, pid, practice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " rules_source, engine_version, started_at, pid, practice, origin)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     request_id,
                     platform,
@@ -169,6 +178,7 @@ class Store:
                     utc_now(),
                     os.getpid(),
                     int(practice),
+                    origin,
                 ),
             )
             return int(cursor.lastrowid)
@@ -180,7 +190,8 @@ class Store:
             connection.execute(
                 "UPDATE runs SET status = ?, message = ?, rules_version = COALESCE(NULLIF(?, ''), rules_version),"
                 " engine_version = COALESCE(NULLIF(?, ''), engine_version), browser = ?, finished_at = ?,"
-                " seconds = ?, page_loads = ?, browser_launches = ?, clicks = ? WHERE id = ?",
+                " seconds = ?, page_loads = ?, browser_launches = ?, clicks = ?,"
+                " origin = COALESCE(NULLIF(?, ''), origin), redirected_to = ? WHERE id = ?",
                 (
                     str(report.status),
                     report.message,
@@ -192,6 +203,8 @@ class Store:
                     report.page_loads,
                     report.browser_launches,
                     report.clicks,
+                    report.origin,
+                    report.redirected_to,
                     run_id,
                 ),
             )
@@ -309,6 +322,8 @@ class Store:
             "browser_launches": row["browser_launches"],
             "clicks": row["clicks"],
             "practice": bool(row["practice"]),
+            "origin": row["origin"],
+            "redirected_to": row["redirected_to"],
             "results": [
                 {
                     "id": result["setting_id"],

@@ -222,7 +222,7 @@ class Host:
     # ---- check and apply -------------------------------------------------------------------------------------
 
     def start_run(self, request: Request) -> None:
-        from native_host.history.recorded_run import RecordedRun, RunBusy, RunRequest, engine_runner
+        from native_host.history.recorded_run import OriginError, RecordedRun, RunBusy, RunRequest, engine_runner
         from native_host.rules.format import RulesError
         from native_host.rules.wordings import WordingsError
 
@@ -240,7 +240,10 @@ class Host:
                 request_id=request.id,
                 wordings=params["wordings"],
                 languages=params["languages"],
+                origin=params["origin"],
             )
+        except OriginError as error:  # the rules in use cover fewer sites than the platform has
+            raise ProtocolError(ErrorCode.BAD_REQUEST, str(error)) from None
         except (RulesError, WordingsError) as error:
             raise ProtocolError(ErrorCode.UNKNOWN_SETTING, str(error)) from None
         recorded = RecordedRun(run_request, self.store, _locks_dir(self.base))

@@ -122,6 +122,21 @@ def browser_found(
     return False
 
 
+def found_browsers(
+    *,
+    system: str,
+    home: Path,
+    environ: Mapping[str, str] = os.environ,
+    which: Callable[[str], str | None] = shutil.which,
+) -> tuple[list[Browser], list[Browser]]:
+    """(found, not found): every browser Optout knows, split by `browser_found`, in BROWSERS order."""
+    found, missing = [], []
+    for browser in BROWSERS.values():
+        is_there = browser_found(browser, system=system, home=home, environ=environ, which=which)
+        (found if is_there else missing).append(browser)
+    return found, missing
+
+
 class InstallError(Exception):
     """Installing cannot go on; the message says what to do."""
 

@@ -17,6 +17,7 @@ from native_host.engine.cookies import CookieError, check_cookies
 from native_host.extension_ids import GECKO_ID, default_chrome_extension_id, is_chrome_extension_id
 from native_host.languages import MAX_LANGUAGES, is_language_tag
 from native_host.messaging.errors import ErrorCode
+from native_host.rules.domains import DomainsError, domains_of, https_host
 from native_host.rules.wordings import WordingsError, parse_wordings
 
 PROTOCOL_VERSION = 1
@@ -215,6 +216,7 @@ def _run_fields(document: dict[str, Any]) -> dict[str, Any]:
         "bundle": _bundle(document),
         "wordings": wordings,
         "languages": _languages(document),
+        "origin": _origin(document, platform),
     }
 
 
@@ -230,6 +232,23 @@ def _languages(document: dict[str, Any]) -> tuple[str, ...]:
     ):
         raise _bad(f"'languages' must be a list of at most {MAX_LANGUAGES} language tags such as \"de-DE\".")
     return tuple(dict.fromkeys(languages))
+
+
+def _origin(document: dict[str, Any], platform: str) -> str | None:
+    """The origin the run goes to, one of the platform's own sites; None: the host reads it from the cookies."""
+    origin = _string(document, "origin", required=False)
+    if origin is None:
+        return None
+    try:
+        domains = domains_of(platform)
+    except DomainsError as error:
+        raise _bad(f"'origin': {error}") from None
+    if domains.site_for(origin) is None:
+        raise _bad(
+            f"'origin' must be one of {platform}'s own sites, written https://HOST, such as "
+            f"{domains.sites[0].home}; {origin[:100]!r} is not."
+        )
+    return f"https://{https_host(origin)}"
 
 
 def _cancel_fields(document: dict[str, Any]) -> dict[str, Any]:

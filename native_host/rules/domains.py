@@ -1,12 +1,12 @@
 """Every web host and cookie domain a platform may ever use, fixed in Optout itself.
 
-A rules file or a signed bundle can only narrow these: its origins and its cookie domain must be among them
-(native_host.rules.format refuses anything else). So even a validly signed bundle cannot send a person's cookies to,
-or browse, a site that is not the platform's.
+A rules file or a signed bundle can only narrow these: every site its `sites` name must be one of the platform's
+jars here, and every host it lists one this jar serves here (native_host.rules.format refuses anything else). So
+even a validly signed bundle cannot send a person's cookies to, or browse, a site that is not the platform's.
 
 A platform is a set of sites. A site is one cookie jar (the domain its session cookies are set on) and the web
-hosts that jar serves. The engine runs on one site at a time: `site_for` finds the site of an origin, so a run
-can later be pointed at the origin a person is logged in on (e.g. https://www.pinterest.de) with that site's jar.
+hosts that jar serves. A run happens on one origin, the one a person is logged in on (e.g.
+https://www.pinterest.de), with that origin's site's jar only: `site_for` finds the site of an origin.
 """
 
 from __future__ import annotations
@@ -20,11 +20,18 @@ class Site:
     cookie_domain: str  # the jar: cookies for this domain and its subdomains
     hosts: frozenset[str]  # the web hosts served by that jar
 
+    @property
+    def home(self) -> str:
+        """The origin a session on this jar is used on when nothing else says which host: www.<jar> if served."""
+        www = f"www.{self.cookie_domain}"
+        return f"https://{www if www in self.hosts else min(self.hosts)}"
+
 
 @dataclass(frozen=True)
 class PlatformDomains:
     platform: str
     sites: tuple[Site, ...]
+    session_cookie: str  # the login session's cookie: the jar that holds it is where the person is logged in
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -36,13 +43,8 @@ class PlatformDomains:
 
     def site_for(self, origin: str) -> Site | None:
         """The site serving `origin` (https only), or None when the platform never uses it."""
-        parts = urlsplit(origin)
-        if parts.scheme != "https" or parts.port is not None:
-            return None
-        for site in self.sites:
-            if parts.hostname in site.hosts:
-                return site
-        return None
+        host = https_host(origin)
+        return next((site for site in self.sites if host in site.hosts), None)
 
 
 # Source: the hosts the Pinterest Android app (version 14.39) declares as its own links, and Pinterest
@@ -62,8 +64,23 @@ PLATFORMS: dict[str, PlatformDomains] = {
             Site("pinterest.com", frozenset(f"{name}.pinterest.com" for name in PINTEREST_SUBDOMAINS)),
             *(Site(f"pinterest.{tld}", frozenset({f"www.pinterest.{tld}"})) for tld in PINTEREST_COUNTRY_DOMAINS),
         ),
+        "_pinterest_sess",
     ),
 }
+
+
+def https_host(origin: str) -> str | None:
+    """The host of an origin written https://HOST (a trailing slash allowed); None for anything else."""
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme != "https" or port is not None or parts.path not in ("", "/") or parts.query or parts.fragment:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None
+    return parts.hostname
 
 
 class DomainsError(ValueError):
@@ -79,18 +96,19 @@ def domains_of(platform: str) -> PlatformDomains:
         ) from None
 
 
-def check_within(platform: str, origins: tuple[str, ...], cookie_domain: str) -> None:
-    """DomainsError unless the cookie domain is one of the platform's jars and every origin is served by it."""
+def check_sites(platform: str, sites: tuple[Site, ...]) -> None:
+    """DomainsError unless each site is one of the platform's jars, listing only hosts that jar serves."""
     domains = domains_of(platform)
-    site = next((site for site in domains.sites if site.cookie_domain == cookie_domain), None)
-    if site is None:
-        raise DomainsError(
-            f"The rules for {platform} name the cookie domain {cookie_domain}, which is not one of {platform}'s "
-            "own domains; Optout never sends cookies there."
-        )
-    for origin in origins:
-        if domains.site_for(origin) != site:
+    fixed = {site.cookie_domain: site for site in domains.sites}
+    for site in sites:
+        own = fixed.get(site.cookie_domain)
+        if own is None:
             raise DomainsError(
-                f"The rules for {platform} name the origin {origin}, which is not one of {platform}'s own sites "
-                f"served by the cookie domain {cookie_domain}; Optout never browses there."
+                f"The rules for {platform} name the cookie domain {site.cookie_domain}, which is not one of "
+                f"{platform}'s own domains; Optout never sends cookies there."
+            )
+        for host in sorted(site.hosts - own.hosts):
+            raise DomainsError(
+                f"The rules for {platform} name the host {host}, which is not one of {platform}'s own hosts "
+                f"served by the cookie domain {site.cookie_domain}; Optout never browses there."
             )

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import jsonschema
 
 from native_host.languages import is_base_language, lookup
-from native_host.rules.domains import DomainsError, check_within
+from native_host.rules.domains import DomainsError, Site, check_sites, https_host
 from native_host.rules.paths import RULES_DIR, SCHEMA_FILENAME, shipped_rules_path
 from native_host.version import ENGINE_VERSION, parse_version
 
@@ -109,8 +109,9 @@ class RuleSet:
     version: str
     updated: str
     min_engine_version: str
-    origins: tuple[str, ...]
-    cookie_domain: str
+    # Every web host the rules may browse, grouped by cookie jar (domains.Site); the first site's home
+    # (https://www.pinterest.com) is the canonical origin every page address in the rules is written on.
+    sites: tuple[Site, ...]
     menu_page: str
     login_paths: tuple[str, ...]
     blocked_texts: tuple[str, ...]
@@ -144,9 +145,18 @@ class RuleSet:
         """The login-page texts in every language the rules know."""
         return tuple(dict.fromkeys(text for page in self.languages.values() for text in page.login_texts))
 
+    @property
+    def canonical_origin(self) -> str:
+        return self.sites[0].home
+
+    def site_for(self, origin: str) -> Site | None:
+        """The site of `origin` (https://HOST, no port) among the rules' sites; None when they name no such host."""
+        host = https_host(origin)
+        return next((site for site in self.sites if host in site.hosts), None)
+
     def allows(self, url: str) -> bool:
-        """True when `url` is on one of this platform's origins (scheme, host and port all equal)."""
-        return origin_of(url) in self.origins
+        """True when `url` is on a host of one of the rules' sites (https, no other port)."""
+        return self.site_for(origin_of(url)) is not None
 
     def setting(self, setting_id: str) -> Setting:
         for setting in self.settings:
@@ -162,6 +172,13 @@ class RuleSet:
         if not setting_ids:
             return [setting for setting in self.settings if setting.default]
         return [self.setting(setting_id) for setting_id in dict.fromkeys(setting_ids)]
+
+
+def rebase(url: str, origin: str) -> str:
+    """`url`'s path and query on `origin`: the rules' canonical addresses moved to the run's origin."""
+    parts = urlsplit(url)
+    target = urlsplit(origin)
+    return parts._replace(scheme=target.scheme, netloc=target.netloc).geturl()
 
 
 def origin_of(url: str) -> str:
@@ -211,8 +228,7 @@ def parse_rules(raw: bytes | str | dict[str, Any], source: str = "rules") -> Rul
         version=document["version"],
         updated=document["updated"],
         min_engine_version=needed,
-        origins=tuple(document["origins"]),
-        cookie_domain=document["cookie_domain"],
+        sites=tuple(Site(site["cookie_domain"], frozenset(site["hosts"])) for site in document["sites"]),
         menu_page=document["menu_page"],
         login_paths=tuple(document["login_paths"]),
         blocked_texts=tuple(document["blocked_texts"]),
@@ -224,7 +240,7 @@ def parse_rules(raw: bytes | str | dict[str, Any], source: str = "rules") -> Rul
         languages={tag: _page_wordings(entry) for tag, entry in document.get("languages", {}).items()},
     )
     try:
-        check_within(rules.platform, rules.origins, rules.cookie_domain)
+        check_sites(rules.platform, rules.sites)
     except DomainsError as error:
         raise RulesError(f"{source}: {error} Refused.") from None
     _refuse_foreign_urls(rules, source)
@@ -279,12 +295,13 @@ def _page_wordings(entry: dict[str, Any]) -> PageWordings:
 
 
 def _refuse_foreign_urls(rules: RuleSet, source: str) -> None:
-    """Every page the rules name is on one of their origins (which check_within has kept to the platform's)."""
+    """Every page the rules name is on their canonical origin; the engine moves it to the run's origin."""
     urls = [rules.menu_page] + [url for setting in rules.settings for url in setting.urls]
     for url in urls:
-        if not rules.allows(url):
+        if origin_of(url) != rules.canonical_origin:
             raise RulesError(
-                f"{source}: {url} is outside {rules.name}'s origins ({', '.join(rules.origins)}); refused."
+                f"{source}: {url} is outside {rules.name}'s canonical origin ({rules.canonical_origin}), on which "
+                "the rules write every page address; refused."
             )
 
 

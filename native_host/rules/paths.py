@@ -13,7 +13,12 @@ from pathlib import Path
 
 from native_host.version import parse_version
 
-RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+# The rules Optout ships. In the repository they stay in the top-level rules/ folder (the rules service signs the
+# same files); an installed copy (wheel or sdist) has no repository around it, so the build copies them into the
+# package as native_host/rules/shipped/ (setup.py).
+PACKAGED_RULES_DIR = Path(__file__).resolve().parent / "shipped"
+REPOSITORY_RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+RULES_DIR = PACKAGED_RULES_DIR if PACKAGED_RULES_DIR.is_dir() else REPOSITORY_RULES_DIR
 SCHEMA_FILENAME = "schema.json"
 CACHE_DIRNAME = "rules_cache"
 VERIFIED_FILENAME = "verified.json"

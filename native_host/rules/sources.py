@@ -6,12 +6,13 @@ Optout. A signed bundle, from the service, the extension or the cache alike, is 
 
 - its signature checks out against a trusted key, and the dates signed into it say it is valid now
   (not expired, not signed more than a day ahead of this computer's clock);
-- `parse_rules` accepts it (schema, engine version, origins and cookie domain within the platform's own);
+- `parse_rules` accepts it (schema, engine version, sites within the platform's own);
 - it is not older than the highest version this computer has verified for the platform, nor the same version
   with other content (a digest of what the rules say is kept with that version).
 
 A bundle that passes becomes the last good copy and raises that highest version, written atomically to
-`<data dir>/rules_cache/verified.json`. A bundle that fails is refused loudly, never run, and never replaces the
+`<data dir>/rules_cache/verified.json` while holding a lock beside it, so two processes taking bundles at once
+cannot lower it. A bundle that fails is refused loudly, never run, and never replaces the
 last good copy. When no bundle can be used the shipped rules run: they are trusted because they were installed.
 
 Trusted keys are the project's pinned keys (native_host/rules/pinned_keys.json), plus keys the user added on
@@ -38,6 +39,7 @@ from native_host.addresses import is_loopback
 from native_host.paths import data_dir as default_data_dir
 from native_host.rules.format import RulesError, RuleSet, content_digest, parse_rules
 from native_host.rules.paths import cache_path, shipped_rules_path, verified_path
+from native_host.rules.record_lock import RecordBusy, held_exclusively
 from native_host.rules.signing import (
     MAX_BUNDLE_BYTES,
     PLATFORM_NAME,
@@ -57,6 +59,7 @@ FETCH_TIMEOUT_SECONDS = 5.0
 MAX_ENVELOPE_BYTES = MAX_BUNDLE_BYTES * 2
 
 RulesSource = Literal["service", "cache", "shipped"]
+VERIFIED_LOCK_FILENAME = ".verified.lock"
 
 
 @dataclass(frozen=True)
@@ -221,11 +224,16 @@ def accept_bundle(
     data_dir = data_dir or default_data_dir()
     keys = load_trusted_keys(data_dir) if trusted_keys is None else trusted_keys
     bundle = verify_envelope(envelope, keys, platform, now)
-    _refuse_rollback(bundle, data_dir)
-    _record_verified(bundle, data_dir)
-    cached = _cached_bundle(platform, keys, data_dir, now)
-    if cached is None or _newer(bundle, cached):
-        _write_atomically(cache_path(platform, data_dir), json.dumps(envelope))
+    try:
+        with held_exclusively(verified_path(data_dir).with_name(VERIFIED_LOCK_FILENAME)):
+            # Compare and record under one lock, or a process holding an older bundle could write the record last.
+            _refuse_rollback(bundle, data_dir)
+            _record_verified(bundle, data_dir)
+            cached = _cached_bundle(platform, keys, data_dir, now)
+            if cached is None or _newer(bundle, cached):
+                _write_atomically(cache_path(platform, data_dir), json.dumps(envelope))
+    except RecordBusy as error:
+        raise RulesError(f"Another Optout is taking new rules right now ({error}); try again in a moment.") from None
     return bundle.rules
 
 

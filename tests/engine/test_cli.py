@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 REPORT_KEYS = {
     "format", "mode", "platform", "status", "message", "rules_version", "engine_version", "browser",
     "started_at", "seconds", "page_loads", "browser_launches", "clicks", "practice", "sandbox", "language", "results",
+    "origin", "redirected_to",
 }  # fmt: skip
 RESULT_KEYS = {
     "id",
@@ -184,7 +185,8 @@ def test_cli_runs_leave_a_receipt_in_the_history(tmp_path, quiet_home):
     runs = json.loads(history.stdout)["runs"]
     assert runs[0]["mode"] == "apply" and runs[0]["status"] == "done"
     assert runs[0]["rules_source"] == "shipped" and runs[0]["practice"] is True
-    assert "pinterest apply (practice): done" in optout("history").stdout
+    assert (runs[0]["origin"], runs[0]["redirected_to"]) == ("https://www.pinterest.com", "")
+    assert "pinterest on www.pinterest.com apply (practice): done" in optout("history").stdout
 
 
 def test_malformed_cookies_are_a_usage_error_and_leave_no_receipt(tmp_path, quiet_home):

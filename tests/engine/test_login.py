@@ -128,6 +128,24 @@ def test_login_through_the_form_then_check_and_apply_use_it_and_logout_removes_i
         assert "optout login" in after.stderr and "Traceback" not in after.stderr
 
 
+def test_a_login_on_a_country_domain_keeps_its_jar_and_runs_go_there(home):
+    german = "https://www.pinterest.de"
+    with serve(ReplicaConfig(domain="www.pinterest.de")) as replica:
+        de_map = ["--site-map", f"{german}={replica.url}"]
+        logged_in = log_in(home, replica, *de_map, "--origin", german)
+        assert logged_in.returncode == ExitCode.ALL_DONE, logged_in.stderr
+        assert {host for host, _, _ in replica.store.received()} == {"www.pinterest.de"}
+        session = saved_session_value(home)
+        checked = optout(home, "check", "--json", "--quiet", *site_map(replica), *de_map)
+        assert checked.returncode == ExitCode.ALL_DONE, checked.stderr
+        report = json.loads(checked.stdout)
+        assert report["origin"] == german  # read from the saved login's jar
+        assert all(result["page"].startswith(f"{german}/") for result in report["results"])
+        replica.store.state(session)
+    refused = optout(home, "login", "--origin", "https://www.pinterest.example", *de_map)
+    assert refused.returncode == ExitCode.USAGE and "not one of Pinterest's sites" in refused.stderr
+
+
 def test_a_login_that_never_finishes_times_out_with_a_sentence_and_saves_nothing(home):
     with serve(ReplicaConfig()) as replica:
         result = log_in(home, replica, "--wait", "2", form="none")

@@ -72,9 +72,9 @@ def start_run(host: Host, request_id: str) -> None:
 
 @pytest.mark.browser
 def test_a_page_of_huge_labels_gives_one_result_under_the_frame_limit(huge_site, tmp_path):
-    def run_on_huge_site(mode, rules, cookies, settings, on_progress, cancel):
+    def run_on_huge_site(mode, rules, cookies, settings, on_progress, cancel, origin):
         options = engine.RunOptions(site_map={"https://www.pinterest.com": huge_site}, pause_seconds=0)
-        return engine.check(rules, cookies, settings, options, on_progress, cancel)
+        return engine.check(rules, cookies, settings, options, on_progress, cancel, origin)
 
     frames = Frames()
     host = Host(frames, run_function=run_on_huge_site, base=tmp_path)
@@ -89,7 +89,7 @@ def test_a_page_of_huge_labels_gives_one_result_under_the_frame_limit(huge_site,
 
 
 def test_an_engine_that_raises_still_ends_its_request_exactly_once(tmp_path):
-    def broken(mode, rules, cookies, settings, on_progress, cancel):
+    def broken(mode, rules, cookies, settings, on_progress, cancel, origin):
         on_progress(ProgressEvent("launching", "Starting"))
         raise RuntimeError("boom " + HUGE * 50)  # a huge message too
 

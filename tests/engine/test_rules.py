@@ -7,7 +7,14 @@ import jsonschema
 import pytest
 
 from native_host.rules.domains import domains_of
-from native_host.rules.format import RULES_DIR, SCHEMA_PATH, RulesError, load_shipped_rules, parse_rules
+from native_host.rules.format import (
+    RULES_DIR,
+    SCHEMA_PATH,
+    RulesError,
+    load_shipped_rules,
+    parse_rules,
+    rebase,
+)
 from native_host.version import ENGINE_VERSION
 
 DOCUMENT = json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8"))
@@ -68,17 +75,29 @@ def test_a_rule_that_needs_a_newer_engine_is_refused():
 def test_a_rule_pointing_outside_its_origins_is_refused():
     document = copy.deepcopy(DOCUMENT)
     document["settings"][0]["pages"]["urls"] = ["https://evil.example/settings/privacy"]
-    with pytest.raises(RulesError, match="outside Pinterest's origins"):
+    with pytest.raises(RulesError, match="outside Pinterest's canonical origin"):
         parse_rules(document)
 
 
-def test_an_origin_outside_the_platform_domain_is_refused():
-    with pytest.raises(RulesError, match="origin https://tracker.example, which is not one of pinterest's own"):
-        parse_rules(changed(origins=["https://www.pinterest.com", "https://tracker.example"]))
+def test_page_addresses_are_written_on_the_canonical_origin_even_for_another_pinterest_host():
+    document = copy.deepcopy(DOCUMENT)
+    document["settings"][0]["pages"]["urls"] = ["https://www.pinterest.de/settings/privacy"]
+    with pytest.raises(RulesError, match=r"canonical origin \(https://www.pinterest.com\)"):
+        parse_rules(document)
+
+
+def with_sites(*sites: tuple[str, list[str]]) -> dict:
+    return changed(sites=[{"cookie_domain": jar, "hosts": hosts} for jar, hosts in sites])
+
+
+def test_a_host_outside_the_platform_domain_is_refused():
+    sites = with_sites(("pinterest.com", ["www.pinterest.com", "tracker.example"]))
+    with pytest.raises(RulesError, match="host tracker.example, which is not one of pinterest's own hosts"):
+        parse_rules(sites)
 
 
 def test_rules_naming_another_cookie_domain_are_refused_with_a_sentence():
-    document = changed(origins=["https://www.evil.example"], cookie_domain="evil.example")
+    document = with_sites(("evil.example", ["www.evil.example"]))
     document["menu_page"] = "https://www.evil.example/settings/privacy"
     for setting in document["settings"]:
         setting["pages"]["urls"] = ["https://www.evil.example/settings/privacy"]
@@ -86,28 +105,49 @@ def test_rules_naming_another_cookie_domain_are_refused_with_a_sentence():
         parse_rules(document)
 
 
+def test_the_shipped_rules_name_every_host_of_the_fixed_list_under_its_own_jar():
+    fixed = domains_of("pinterest")
+    rules = load_shipped_rules()
+    assert set(rules.sites) == set(fixed.sites)
+    assert rules.canonical_origin == "https://www.pinterest.com"
+    assert rules.site_for("https://de.pinterest.com").cookie_domain == "pinterest.com"
+    assert rules.site_for("https://www.pinterest.de").cookie_domain == "pinterest.de"
+    assert rules.site_for("https://www.pinterest.de:8443") is None
+    assert rules.allows("https://www.pinterest.co.uk/settings/privacy")
+    assert not rules.allows("https://www.pinterest.com.evil.example/settings")
+
+
 def test_rules_may_narrow_to_a_country_domain_with_its_own_jar():
     document = json.loads(json.dumps(DOCUMENT).replace("https://www.pinterest.com", "https://www.pinterest.de"))
-    document["cookie_domain"] = "pinterest.de"
+    document["sites"] = [{"cookie_domain": "pinterest.de", "hosts": ["www.pinterest.de"]}]
     rules = parse_rules(document)
-    assert (rules.origins, rules.cookie_domain) == (("https://www.pinterest.de",), "pinterest.de")
-    assert parse_rules(changed(origins=["https://www.pinterest.com", "https://de.pinterest.com"])).origins[1] == (
-        "https://de.pinterest.com"
-    )
+    assert [(site.cookie_domain, site.hosts) for site in rules.sites] == [("pinterest.de", {"www.pinterest.de"})]
+    assert rules.canonical_origin == "https://www.pinterest.de"
+    assert not rules.allows("https://www.pinterest.com/settings/privacy")
+    narrowed = parse_rules(with_sites(("pinterest.com", ["www.pinterest.com", "de.pinterest.com"])))
+    assert narrowed.site_for("https://de.pinterest.com") is not None
+    assert narrowed.site_for("https://fr.pinterest.com") is None
 
 
 @pytest.mark.parametrize(
-    ("origins", "cookie_domain"),
+    "sites",
     [
-        (["https://www.pinterest.de"], "pinterest.com"),  # a country domain is not served by the .com jar
-        (["https://www.pinterest.com"], "pinterest.de"),
-        (["https://evil.pinterest.com"], "pinterest.com"),  # not a host Pinterest uses
-        (["https://www.pinterest.com"], "www.pinterest.com"),  # a jar Pinterest does not use
+        [("pinterest.com", ["www.pinterest.de"])],  # a country domain is not served by the .com jar
+        [("pinterest.de", ["www.pinterest.com"])],
+        [("pinterest.com", ["www.pinterest.com", "evil.pinterest.com"])],  # not a host Pinterest uses
+        [("www.pinterest.com", ["www.pinterest.com"])],  # a jar Pinterest does not use
+        [("pinterest.com", ["www.pinterest.com"]), ("pinterest.de", ["www.pinterest.de", "fr.pinterest.com"])],
     ],
 )
-def test_origins_and_jar_must_belong_together(origins, cookie_domain):
+def test_hosts_and_jar_must_belong_together(sites):
     with pytest.raises(RulesError, match="not one of pinterest's own"):
-        parse_rules(changed(origins=origins, cookie_domain=cookie_domain))
+        parse_rules(with_sites(*sites))
+
+
+def test_rebase_moves_path_and_query_to_the_runs_origin():
+    assert rebase("https://www.pinterest.com/settings/privacy?tab=1", "https://www.pinterest.de") == (
+        "https://www.pinterest.de/settings/privacy?tab=1"
+    )
 
 
 def test_a_platform_without_fixed_domains_runs_no_rules():

@@ -73,7 +73,10 @@ def register_host(profile: Path, tmp: Path, env: dict[str, str], site_map: dict[
     return path
 
 
-def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list[str] = ()) -> Any:
+def launch(
+    playwright: Any, profile: Path, env: dict[str, str], extra_args: list[str] = (), extension: Path = EXTENSION
+) -> Any:
+    """`extension`: another build of the extension with the same key (bench/extension.py --compare)."""
     return playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=CHROMIUM,
@@ -81,25 +84,44 @@ def launch(playwright: Any, profile: Path, env: dict[str, str], extra_args: list
         args=[
             *CHROMIUM_FLAGS,
             *extra_args,
-            f"--disable-extensions-except={EXTENSION}",
-            f"--load-extension={EXTENSION}",
+            f"--disable-extensions-except={extension}",
+            f"--load-extension={extension}",
         ],
         env=env,
         viewport={"width": 1000, "height": 800},
     )
 
 
+def language_switches(language: str) -> tuple[list[str], dict[str, str]]:
+    """Chromium's arguments and environment for an interface (and chrome.i18n) in `language`, such as "de".
+
+    Debian's headless Chromium picks the extension's messages by `--lang` (LANGUAGE is what a Linux desktop
+    session sets for a headed one); its chrome.i18n.getUILanguage() still says en-US, which is why
+    shared/i18n.js takes the language from the messages themselves.
+    """
+    return [f"--lang={language}"], {"LANGUAGE": language}
+
+
 @contextmanager
-def extension_on_replica(replica: Any, directory: Path) -> Iterator[Any]:
-    """The real extension and the real host in a fresh profile, with the replica standing in for pinterest.com."""
+def extension_on_replica(
+    replica: Any,
+    directory: Path,
+    language: str | None = None,
+    origins: tuple[str, ...] = ("https://www.pinterest.com",),
+) -> Iterator[Any]:
+    """The real extension and the real host in a fresh profile, with the replica standing in for `origins`.
+
+    `language` sets the browser's interface language; None keeps the machine's (English on the test machines).
+    """
     from playwright.sync_api import sync_playwright
 
-    site_map = {"https://www.pinterest.com": replica.url}
-    env = isolated_env(directory)
+    site_map = dict.fromkeys(origins, replica.url)
+    arguments, language_env = language_switches(language) if language else ([], {})
+    env = isolated_env(directory, **language_env)
     profile = directory / "profile"
     register_host(profile, directory, env, site_map)
     with SiteMapProxies(site_map) as proxies, sync_playwright() as playwright:
-        context = launch(playwright, profile, env, proxies.browser_args())
+        context = launch(playwright, profile, env, [*proxies.browser_args(), *arguments])
         try:
             yield context
         finally:
@@ -143,14 +165,19 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
-def log_in(context: Any, email: str = "artist@example.com", password: str = "correct horse") -> str:
-    """Log in through the replica's own login form in this browser; the value of the session cookie."""
+def log_in(
+    context: Any,
+    email: str = "artist@example.com",
+    password: str = "correct horse",
+    origin: str = "https://www.pinterest.com",
+) -> str:
+    """Log in through the replica's own login form in this browser, on `origin`; the value of the session cookie."""
     page = context.new_page()
-    page.goto("https://www.pinterest.com/login/")
+    page.goto(f"{origin}/login/")
     page.fill("#email", email)
     page.fill("#password", password)
     with page.expect_navigation():
         page.press("#password", "Enter")
     page.close()
-    cookies = context.cookies("https://www.pinterest.com")
+    cookies = context.cookies(origin)
     return next(cookie["value"] for cookie in cookies if cookie["name"] == "_pinterest_sess")

@@ -14,7 +14,7 @@ from .browser import EXTENSION_ID, isolated_env, launch, open_popup
 
 pytestmark = pytest.mark.browser
 
-POPUP_CONTROLS = ("#open-options", "#problem-action button")
+POPUP_CONTROLS = ("#open-options", "#welcome-link")
 OPTIONS_CONTROLS = ("#recheck", "#notifications", "#export", "#service-url", ".jump a")
 
 
@@ -34,7 +34,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def popup_without_helper(context: Any) -> Any:
     popup = open_popup(context)
     popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'", timeout=15_000)
-    popup.locator("#problem-action button").wait_for()
+    popup.locator("#welcome-link").wait_for()
     return popup
 
 

@@ -1,6 +1,6 @@
 """Firefox ESR with the real extension and the real helper, driven over WebDriver BiDi by
-tests/extension/firefox/drive.mjs: the helper missing, then registered with the command the popup gives,
-then one opt-out that the replica's server confirms."""
+tests/extension/firefox/drive.mjs: the helper missing (the popup links to the welcome page's install steps),
+then registered with `optout install` as those steps end, then one opt-out that the replica's server confirms."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def test_firefox_helper_missing_then_installed_then_opted_out(tmp_path: Path) ->
         result = json.loads(driven.stdout.strip().splitlines()[-1])
 
         assert "install the Optout helper" in result["missingTitle"], result
-        assert result["command"] == f"optout install --browser firefox --extension-id {GECKO_ID}", result
+        assert result["welcomeLink"].startswith("moz-extension://") and result["welcomeLink"].endswith("/welcome.html")
         assert result["allowedExtensions"] == [GECKO_ID]
         assert result["problem"] is None, result
         assert result["summaryStatus"] == "done", result

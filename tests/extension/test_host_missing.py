@@ -1,4 +1,4 @@
-"""Without the helper installed, the popup gives the exact command that installs it, and the badge says so."""
+"""Without the helper installed, the popup links to the welcome page's install steps, and the badge says so."""
 
 import pytest
 
@@ -8,7 +8,7 @@ from .browser import isolated_env, launch, open_popup, service_worker
 pytestmark = pytest.mark.browser
 
 
-def test_popup_shows_the_install_command_when_the_host_is_missing(tmp_path) -> None:
+def test_popup_links_to_the_install_steps_when_the_host_is_missing(tmp_path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -19,8 +19,10 @@ def test_popup_shows_the_install_command_when_the_host_is_missing(tmp_path) -> N
             problem = popup.locator("#problem")
             expect(problem).to_have_attribute("data-kind", "host_missing", timeout=15_000)
             expect(problem).to_contain_text("install the Optout helper")
-            command = popup.locator("#install-command")
-            expect(command).to_contain_text("optout install --browser chromium --extension-id ")
+            link = popup.locator("#problem #welcome-link")
+            expect(link).to_have_text("Show me how to install it \u2192")
+            expect(link).to_have_attribute("href", "welcome.html")
+            expect(popup.locator("#problem")).not_to_contain_text("terminal")
             popup.wait_for_function("() => document.querySelector('main').dataset.ready === 'true'")
             audit(popup, "popup-host-missing")
             # The alert is said once: a redraw (any change in storage) leaves its words untouched.

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from native_host.rules.domains import domains_of
+
 from .browser import EXTENSION, EXTENSION_ID, isolated_env, launch, service_worker
 
 MANIFEST = json.loads((EXTENSION / "manifest.json").read_text())
@@ -22,7 +24,12 @@ def test_permissions_are_exactly_what_the_extension_needs() -> None:
     assert MANIFEST["manifest_version"] == 3
     assert set(MANIFEST["permissions"]) == EXPECTED_PERMISSIONS
     # A rules service answers the extension's origin with CORS headers: no host permission, and none for http.
-    assert MANIFEST["host_permissions"] == ["https://*.pinterest.com/*"]
+    # Pinterest's own domains, each a cookie jar with the hosts it serves (native_host/rules/domains.py), and no
+    # other: `*.` because the session cookies sit on the jar's domain itself (.pinterest.de), which a permission
+    # for www.pinterest.de alone does not reach.
+    jars = [site.cookie_domain for site in domains_of("pinterest").sites]
+    assert MANIFEST["host_permissions"] == [f"https://*.{jar}/*" for jar in jars]
+    assert {"pinterest.com", "pinterest.de", "pinterest.co.uk"} <= set(jars)
     assert "optional_host_permissions" not in MANIFEST
     assert "content_scripts" not in MANIFEST and "web_accessible_resources" not in MANIFEST
     assert "content_security_policy" not in MANIFEST  # the default CSP: no remote or inline code

@@ -32,7 +32,9 @@ DEFAULT_TITLES = [setting["title"] for setting in RULES["settings"] if setting["
 RUN_TIMEOUT_MS = 60_000
 
 # Records every message the worker sends to the helper, as the helper receives it.
-RECORD_HOST_MESSAGES = """() => {
+RECORD_HOST_MESSAGES = """async () => {
+    // Only ports opened from now on are recorded: the helper a request at start-up left open is closed first.
+    while (!globalThis.closeHelper()) await new Promise((resolve) => setTimeout(resolve, 50));
     globalThis.sentToHost = [];
     const connect = chrome.runtime.connectNative.bind(chrome.runtime);
     chrome.runtime.connectNative = (name) => {

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from native_host.messaging.errors import ErrorCode
+from native_host.rules.domains import domains_of
 from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from tools import vocabulary
 
@@ -24,6 +25,9 @@ def test_every_python_word_reaches_the_generated_file() -> None:
     assert '  NOT_SAVED: "not_saved",\n' in text  # contract 3
     assert '  UNKNOWN_LANGUAGE: "unknown_language",\n' in text  # the reason the extension shows in words
     assert "  MAX_LANGUAGES: 10,\n" in text  # what a run may send as `languages`
+    for site in domains_of("pinterest").sites:  # the extension's one list of Pinterest's sites
+        assert f'cookieDomain: "{site.cookie_domain}", home: "{site.home}"' in text
+    assert 'export const SESSION_COOKIE = "_pinterest_sess";' in text
 
 
 def test_progress_steps_come_from_the_protocol_document() -> None:

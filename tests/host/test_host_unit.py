@@ -57,9 +57,11 @@ class SlowEngine:
         self.release = threading.Event()
         self.calls: list[tuple[str, list[dict], list[str]]] = []
         self.rules: list[Any] = []
+        self.origins: list[str] = []
 
-    def __call__(self, mode, rules, cookies, settings, on_progress, cancel) -> RunReport:
+    def __call__(self, mode, rules, cookies, settings, on_progress, cancel, origin) -> RunReport:
         self.calls.append((mode, cookies, settings))
+        self.origins.append(origin)
         self.rules.append(rules)
         on_progress(ProgressEvent("launching", "Starting", total=1))
         self.started.set()
@@ -107,6 +109,31 @@ def test_a_run_streams_progress_then_its_result_and_is_kept_in_history(setup) ->
     handle(host, {"id": "s", "type": "status", "platform": "pinterest"})
     status = recorder.final("s")["data"]
     assert status["settings"]["pinterest.genai.canvas_training"]["state"] is False
+
+
+@pytest.mark.parametrize(
+    ("extra", "origin", "sent"),
+    [
+        ({}, "https://www.pinterest.de", ["de-session"]),  # from the jar holding the session cookie
+        ({"origin": "https://de.pinterest.com"}, "https://de.pinterest.com", ["com-session"]),
+    ],
+)
+def test_a_run_goes_to_the_origin_asked_for_or_else_the_sessions_with_that_jar_only(
+    setup, extra: dict, origin: str, sent: list
+) -> None:
+    host, recorder, engine = setup
+    engine.release.set()
+    cookies = [
+        {"name": "_pinterest_sess", "value": "com-session", "domain": ".pinterest.com", "expirationDate": 1000.0},
+        {"name": "_pinterest_sess", "value": "de-session", "domain": ".pinterest.de", "expirationDate": 2000.0},
+    ]
+    handle(host, apply("r1", cookies=cookies, **extra))
+    result = recorder.final("r1")
+    assert result["event"] == "result" and result["data"]["origin"] == origin
+    assert engine.origins == [origin]
+    assert [cookie["value"] for cookie in engine.calls[0][1]] == sent
+    handle(host, {"id": "h", "type": "history"})
+    assert recorder.final("h")["data"]["runs"][0]["origin"] == origin
 
 
 def test_second_run_is_busy_and_cancel_ends_the_first_as_cancelled(setup) -> None:
@@ -326,12 +353,29 @@ def test_the_rules_request_answers_the_verified_copy_and_says_why_a_bundle_was_r
     assert answer["rules"] == accepted["rules"]
 
 
-def test_a_pinterest_bundle_naming_another_cookie_domain_is_refused(setup, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("sites", "refusal"),
+    [
+        (
+            [{"cookie_domain": "evil.example", "hosts": ["www.evil.example"]}],
+            "cookie domain evil.example, which is not one of pinterest's own domains",
+        ),
+        (  # a signed bundle cannot widen a jar Pinterest has with a host it does not use
+            [{"cookie_domain": "pinterest.com", "hosts": ["www.pinterest.com", "www.evil.example"]}],
+            "host www.evil.example, which is not one of pinterest's own hosts",
+        ),
+    ],
+)
+def test_a_pinterest_bundle_naming_a_site_not_pinterests_is_refused(
+    setup, tmp_path: Path, sites: list, refusal: str
+) -> None:
     import json
 
     host, recorder, engine = setup
-    text = shipped_rules_path("pinterest").read_text().replace("https://www.pinterest.com", "https://www.evil.example")
-    moved = {**json.loads(text), "cookie_domain": "evil.example", "version": NEWEST}
+    text = shipped_rules_path("pinterest").read_text()
+    if sites[0]["cookie_domain"] != "pinterest.com":
+        text = text.replace("https://www.pinterest.com", "https://www.evil.example")
+    moved = {**json.loads(text), "sites": sites, "version": NEWEST}
     from native_host.rules.signing import generate_private_key, public_key_entry, save_public_keys, sign_bundle, stamp
 
     key = generate_private_key()
@@ -342,7 +386,7 @@ def test_a_pinterest_bundle_naming_another_cookie_domain_is_refused(setup, tmp_p
     handle(host, apply("r1", bundle=bundle))
     error = recorder.final("r1")["error"]
     assert error["name"] == "rules_refused"
-    assert "cookie domain evil.example, which is not one of pinterest's own domains" in error["message"]
+    assert refusal in error["message"]
     assert engine.calls == []
 
 
@@ -396,7 +440,7 @@ def test_the_installed_host_ignores_a_site_map_in_its_environment(
     monkeypatch.setenv("OPTOUT_SITE_MAP", "https://www.pinterest.com=http://127.0.0.1:9")
     seen: list[engine.RunOptions] = []
 
-    def fake_check(rules, cookies, settings, options, on_progress, cancel) -> RunReport:
+    def fake_check(rules, cookies, settings, options, on_progress, cancel, origin) -> RunReport:
         seen.append(options)
         return RunReport("check", rules.platform, RunStatus.DONE)
 

@@ -14,6 +14,7 @@ from native_host.messaging.install import (
     SYSTEMS,
     browser_found,
     diagnose,
+    found_browsers,
     install,
     launcher_path,
     select_browsers,
@@ -195,11 +196,48 @@ def test_browser_found_looks_for_the_program_not_the_manifest_folder(tmp_path: P
     assert browser_found(chrome, system="win32", home=tmp_path, environ={"ProgramFiles": str(program_files)})
 
 
+def test_found_browsers_splits_every_known_browser_by_whether_it_is_there(tmp_path: Path) -> None:
+    (tmp_path / ".config" / "chromium").mkdir(parents=True)
+    (tmp_path / ".config" / "chromium" / "Local State").write_text("{}")
+    found, missing = found_browsers(system="linux", home=tmp_path, which={"firefox": "/usr/bin/firefox"}.get)
+    assert [browser.key for browser in found] == ["chromium", "firefox"]
+    assert [browser.key for browser in missing] == ["chrome", "edge", "brave"]
+
+
+def test_plain_install_registers_every_browser_found_and_names_the_others(tmp_path: Path) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    env = host_env(tmp_path, PATH=str(empty_bin))  # found only through the profiles made below
+    home = Path(env["HOME"])
+    (home / ".config" / "chromium").mkdir(parents=True)
+    (home / ".config" / "chromium" / "Local State").write_text("{}")
+    (home / ".mozilla" / "firefox").mkdir(parents=True)
+    (home / ".mozilla" / "firefox" / "profiles.ini").write_text("[General]\n")
+
+    installed = run_cli(env, "install")
+    assert installed.returncode == 0, installed.stderr
+    assert "Not found on this computer, skipped: Google Chrome, Microsoft Edge, Brave." in installed.stdout
+    written = {key: home / folder / NAME for key, folder in EXPECTED_FOLDERS["linux"].items()}
+    assert {key for key, path in written.items() if path.exists()} == {"chromium", "firefox"}
+    assert json.loads(written["firefox"].read_text())["allowed_extensions"] == [GECKO_ID]
+    chrome_id = (ROOT / "extension" / "extension-id.txt").read_text().strip()
+    assert json.loads(written["chromium"].read_text())["allowed_origins"] == [f"chrome-extension://{chrome_id}/"]
+
+
+def test_plain_install_with_no_browser_found_says_so(tmp_path: Path) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    env = host_env(tmp_path, PATH=str(empty_bin))
+    nothing = run_cli(env, "install")
+    assert nothing.returncode == 5 and "No browser Optout works with was found" in nothing.stderr
+    assert not list(Path(env["HOME"]).rglob(NAME))
+
+
 def test_doctor_never_calls_a_browser_that_is_not_installed_ok(tmp_path: Path) -> None:
     empty_bin = tmp_path / "bin"
     empty_bin.mkdir()
     env = host_env(tmp_path, PATH=str(empty_bin))  # no browser program anywhere on PATH
-    assert run_cli(env, "install").returncode == 0
+    assert run_cli(env, "install", *(f"--browser={key}" for key in BROWSERS)).returncode == 0
     home = Path(env["HOME"])
     (home / ".config" / "chromium" / "Local State").write_text("{}")  # Chromium has run under this HOME
 

@@ -54,6 +54,7 @@ def refusal(document: Any) -> RequestError:
                 "bundle": None,
                 "wordings": {},
                 "languages": (),
+                "origin": None,
             },
         ),
         (
@@ -65,6 +66,19 @@ def refusal(document: Any) -> RequestError:
                 "bundle": {},
                 "wordings": {},
                 "languages": (),
+                "origin": None,
+            },
+        ),
+        (
+            {"id": "1", "type": "check", "platform": "pinterest", "cookies": [], "origin": "https://de.pinterest.com"},
+            {
+                "platform": "pinterest",
+                "settings": [],
+                "cookies": [],
+                "bundle": None,
+                "wordings": {},
+                "languages": (),
+                "origin": "https://de.pinterest.com",
             },
         ),
     ],
@@ -268,3 +282,25 @@ def test_the_persons_languages_are_checked_once_with_the_request() -> None:
         error = refusal({**request, "languages": languages})
         assert error.code == ErrorCode.BAD_REQUEST and error.request_id == "1"
         assert error.message.startswith("'languages' must be a list of at most 10 language tags"), languages
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://www.pinterest.com.evil.example",  # a lookalike
+        "http://www.pinterest.de",  # not https
+        "https://www.pinterest.de:8443",  # another port
+        "https://www.pinterest.de/settings",  # not an origin
+        "https://evil.pinterest.com",  # a subdomain Pinterest does not use
+        "https://pinterest.de",  # a jar, not a web host
+        "",
+        7,
+    ],
+)
+def test_a_run_origin_must_be_one_of_the_platforms_sites(origin: Any) -> None:
+    document = {"id": "1", "type": "apply", "platform": "pinterest", "cookies": [], "origin": origin}
+    error = refusal(document)
+    assert (error.code, error.request_id) == (ErrorCode.BAD_REQUEST, "1")
+    assert "'origin'" in error.message
+    if isinstance(origin, str) and origin:
+        assert "one of pinterest's own sites" in error.message and "https://www.pinterest.com" in error.message

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from native_host.engine.report import RunReport, SettingResult
-from native_host.history.store import RunLock, Store
+from native_host.history.store import SCHEMA_VERSION, RunLock, Store
 from native_host.paths import data_dir, history_db_path, locks_dir
 from native_host.statuses import RunStatus, SettingStatus
 
@@ -194,7 +194,7 @@ def test_run_lock_is_exclusive_and_released(tmp_path) -> None:
     second.release()
 
 
-def test_a_version_1_history_gains_the_practice_column_and_keeps_its_runs(tmp_path) -> None:
+def test_a_version_1_history_gains_the_later_columns_and_keeps_its_runs(tmp_path) -> None:
     path = tmp_path / "history.sqlite3"
     with sqlite3.connect(path) as connection:  # the runs table as version 1 wrote it
         connection.executescript(
@@ -219,10 +219,35 @@ def test_a_version_1_history_gains_the_practice_column_and_keeps_its_runs(tmp_pa
         rules_source="shipped",
         engine_version="1",
         practice=True,
+        origin="https://www.pinterest.de",
     )
-    store.finish_run(run_id, report())
+    moved = report()
+    moved.redirected_to = "https://www.pinterest.at"
+    store.finish_run(run_id, moved)
     runs, total = store.runs()
     assert total == 2 and [run["practice"] for run in runs] == [True, False]
+    assert [(run["origin"], run["redirected_to"]) for run in runs] == [
+        ("https://www.pinterest.de", "https://www.pinterest.at"),
+        ("", ""),  # recorded before runs had an origin
+    ]
     Store(path)  # opening it again migrates nothing twice
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+
+
+def test_opening_a_current_history_reads_while_another_process_writes(tmp_path) -> None:
+    # Each helper start opens the store for a popup's status; a run in another helper may hold the write lock
+    # for its whole transaction. Opening a history that needs no migration must not queue behind it.
+    path = tmp_path / "history.sqlite3"
+    store = Store(path)
+    store.finish_run(start(store), report())
+    writer = sqlite3.connect(path, timeout=0, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        opened = datetime.now()
+        states = Store(path).last_states("pinterest")
+        assert datetime.now() - opened < timedelta(seconds=2)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert states["settings"]["a"]["state"] is False

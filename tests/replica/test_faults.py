@@ -244,3 +244,34 @@ def test_reworded__canvas_training_shows_a_title_no_rules_know(logged_in):
     assert shown[pages.CANVAS]["title"] == pages.REWORDED_CANVAS
     assert shown[pages.SITES]["title"] == "Use info from sites you visit"
     assert save(client, {pages.CANVAS: False}).status_code == 200
+
+
+def test_country_redirect__other_pinterest_hosts_send_visitors_to_the_domain(make_app):
+    app = make_app(domain="www.pinterest.de", faults={"country_redirect"})
+    visitor = app.test_client()
+    on_com = {"X-Forwarded-Host": "www.pinterest.com"}
+    logged_out = visitor.get("/settings/privacy?tab=1", headers=on_com)
+    assert (logged_out.status_code, logged_out.headers["Location"]) == (
+        302,
+        "https://www.pinterest.de/settings/privacy?tab=1",
+    )
+    cookies = store_of(app).new_session()
+    account = with_cookies(app.test_client(), cookies)
+    moved = account.get("/settings/privacy", headers=on_com)
+    assert moved.status_code == 302
+    destination = moved.headers["Location"]
+    assert destination.startswith("https://www.pinterest.de/_replica/handshake/?token=")
+    # The country domain's jar is empty: the handshake sets the same session there, once.
+    fresh = app.test_client()
+    landed = fresh.get(
+        destination.removeprefix("https://www.pinterest.de"), headers={"X-Forwarded-Host": "www.pinterest.de"}
+    )
+    assert (landed.status_code, landed.headers["Location"]) == (302, "/settings/privacy")
+    assert session_value(fresh) == next(c["value"] for c in cookies if c["name"] == "_pinterest_sess")
+    again = app.test_client()
+    again.get(destination.removeprefix("https://www.pinterest.de"), headers={"X-Forwarded-Host": "www.pinterest.de"})
+    assert again.get_cookie("_pinterest_sess") is None
+    # The domain itself, and a server not standing in for Pinterest, are served as usual.
+    assert account.get("/settings/privacy", headers={"X-Forwarded-Host": "www.pinterest.de"}).status_code == 200
+    assert account.get("/settings/privacy").status_code == 200
+    assert make_app(domain="www.pinterest.de").test_client().get("/login/", headers=on_com).status_code == 200

@@ -118,7 +118,7 @@ def test_configure_changes_the_running_config():
         (
             {"faults": {"gremlins", "eu", "aliens"}},
             "Unknown fault(s) aliens, gremlins. Faults: logged_out, save_500, slow, drop_changes, minor, eu, "
-            "uk_minor, blocked, not_rolled_out, late_states, leaves_site, reworded.",
+            "uk_minor, blocked, not_rolled_out, late_states, leaves_site, reworded, country_redirect.",
         ),
         (
             {"privacy_path": "/settings/data"},
@@ -154,3 +154,36 @@ def test_drop_keys_must_name_settings_the_replica_has():
         ReplicaConfig(faults={"drop_changes"}, drop_keys={"canvas_training", pages.CANVAS})
     assert str(error.value).startswith("Unknown drop key(s) canvas_training. Keys: pinterest.genai.canvas_training,")
     assert ReplicaConfig(faults={"drop_changes"}, drop_keys={pages.CANVAS}).drops(pages.CANVAS)
+
+
+@pytest.mark.parametrize(
+    ("domain", "jar"),
+    [
+        ("www.pinterest.com", ".pinterest.com"),
+        ("de.pinterest.com", ".pinterest.com"),  # a country subdomain shares the .com jar
+        ("www.pinterest.de", ".pinterest.de"),  # a country domain has its own
+    ],
+)
+def test_a_sessions_cookies_are_on_the_jar_of_the_replicas_domain(domain, jar):
+    cookies = ReplicaStore(ReplicaConfig(domain=domain)).new_session()
+    session = next(cookie for cookie in cookies if cookie["name"] == "_pinterest_sess")
+    routing = next(cookie for cookie in cookies if cookie["name"] == "_routing_id")
+    assert (session["domain"], session["hostOnly"]) == (jar, False)
+    assert (routing["domain"], routing["hostOnly"]) == (domain, True)
+
+
+def test_the_domain_must_be_one_of_pinterests_hosts():
+    for host in ("www.pinterest.com.evil.example", "pinterest.de", "evil.pinterest.com"):
+        with pytest.raises(ConfigError, match="not one of Pinterest's web hosts"):
+            ReplicaConfig(domain=host)
+
+
+def test_the_store_keeps_the_cookie_header_each_host_received():
+    app = create_app({"domain": "www.pinterest.de"})
+    client = app.test_client()
+    client.set_cookie("_pinterest_sess", "abc")
+    client.get("/login/", headers={"X-Forwarded-Host": "www.pinterest.de"})
+    client.get("/favicon.ico")
+    received = app.extensions["replica"].received()
+    assert received[0] == ("www.pinterest.de", "/login/", "_pinterest_sess=abc")
+    assert received[1][:2] == ("localhost", "/favicon.ico")

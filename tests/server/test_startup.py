@@ -293,15 +293,16 @@ def test_the_service_signs_again_once_half_the_lifetime_has_passed(
     settings = load_config({"SIGNING_KEY": private_key_to_pem(signing_key).decode(), "BUNDLE_LIFETIME_HOURS": 48})
     live = LiveCatalog(settings, load_key_ring(settings), clock=lambda: moments[-1])
     first = live.current().get("pinterest")
-    assert (first.rules.issued, first.rules.expires) == ("2026-11-23T12:00:00Z", "2026-11-25T12:00:00Z")
-    moments.append(datetime(2026, 11, 24, 11, 59, tzinfo=UTC))
+    # The grid of signings: every 24 h (half of 48) since the epoch, so at midnight UTC.
+    assert (first.rules.issued, first.rules.expires) == ("2026-11-23T00:00:00Z", "2026-11-25T00:00:00Z")
+    moments.append(datetime(2026, 11, 23, 23, 59, tzinfo=UTC))
     assert live.current().get("pinterest") is first  # more than half its life left: the same body, the same ETag
-    moments.append(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    moments.append(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))
     renewed = live.current().get("pinterest")
-    assert renewed.rules.issued == "2026-11-24T12:00:00Z" and renewed.etag != first.etag
+    assert renewed.rules.issued == "2026-11-24T00:00:00Z" and renewed.etag != first.etag
     keys = {key_id(signing_key.public_key()): signing_key.public_key()}
     verified = verify_envelope(renewed.envelope, keys, "pinterest", now=moments[-1])
-    assert verified.rules.expires == "2026-11-26T12:00:00Z"
+    assert verified.rules.expires == "2026-11-26T00:00:00Z"
 
 
 def test_the_fast_304_follows_a_renewed_signing(data_dir: Path, signing_key: Ed25519PrivateKey) -> None:
@@ -334,6 +335,20 @@ def test_workers_that_renew_at_different_moments_serve_the_same_bytes(
     early.append(start + timedelta(hours=24, seconds=1))
     late.append(start + timedelta(hours=30))
     assert first.current().get("pinterest").body == second.current().get("pinterest").body
-    assert first.current().get("pinterest").rules.issued == "2026-11-24T12:00:30Z"
+    assert first.current().get("pinterest").rules.issued == "2026-11-24T00:00:00Z"
     late.append(start + timedelta(days=9))  # idle for longer than a lifetime: still a bundle valid now
-    assert second.current().get("pinterest").rules.expires == "2026-12-04T12:00:30Z"
+    assert second.current().get("pinterest").rules.expires == "2026-12-04T00:00:00Z"
+
+
+def test_workers_started_in_different_seconds_serve_the_same_bytes(
+    data_dir: Path, signing_key: Ed25519PrivateKey
+) -> None:
+    settings = load_config({"SIGNING_KEY": private_key_to_pem(signing_key).decode(), "BUNDLE_LIFETIME_HOURS": 48})
+    starts = [datetime(2026, 11, 23, 12, 0, 30, tzinfo=UTC), datetime(2026, 11, 23, 17, 45, 2, tzinfo=UTC)]
+    bodies = [
+        LiveCatalog(settings, load_key_ring(settings), clock=lambda start=start: start).current().get("pinterest")
+        for start in starts
+    ]
+    assert bodies[0].body == bodies[1].body and bodies[0].etag == bodies[1].etag
+    # Every client still gets at least half the lifetime: issued at the last grid point, expiring a lifetime later.
+    assert parse_stamp(bodies[1].rules.expires) - starts[1] >= timedelta(hours=24)

@@ -13,8 +13,6 @@ from native_host.languages import english_name
 from native_host.rules.format import RulesError, load_shipped_rules
 from native_host.statuses import SettingReason, SettingStatus
 
-PINTEREST = "https://www.pinterest.com"
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     text = "Run check, apply and check again on a practice copy of Pinterest's settings, and show what changed."
@@ -23,6 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--fault", action="append", default=[], help="a replica fault to show (e.g. save_500, eu)")
     parser.add_argument("--settings", default="default", help="comma-separated setting ids, 'default' or 'all'")
     parser.add_argument("--language", default="en", help="the practice pages' language: en, de or es")
+    parser.add_argument(
+        "--domain",
+        default="www.pinterest.com",
+        help="the Pinterest site the practice account is on, e.g. www.pinterest.de (its own cookies)",
+    )
     parser.add_argument("--headed", action="store_true", help="show the browser window while it works")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.set_defaults(run=run_demo)
@@ -34,28 +37,31 @@ def run_demo(args: argparse.Namespace) -> int:
 
     rules = load_shipped_rules()
     try:
-        config = ReplicaConfig(variant=args.variant, faults=frozenset(args.fault), language=args.language)
+        config = ReplicaConfig(
+            variant=args.variant, faults=frozenset(args.fault), language=args.language, domain=args.domain
+        )
         setting_ids = selected_ids(rules, args.settings)
     except (ConfigError, ValueError, RulesError) as error:
         print(f"optout demo: {error}", file=sys.stderr)
         return ExitCode.USAGE
     progress = None if args.quiet else print_progress
+    origin = f"https://{config.domain}"
     with serve(config) as replica:
-        cookies = replica.store.new_session()
+        cookies = replica.store.new_session()  # on the domain's jar: the runs go there, as a person's would
         options = RunOptions(
-            site_map={PINTEREST: replica.url},
+            site_map={origin: replica.url},
             headed=args.headed,
             pause_seconds=0.6 if args.headed else 0.0,
             languages=(args.language,),  # the person of the practice account speaks its pages' language
         )
         say(f"A practice copy of Pinterest's settings is running at {replica.url} ({args.variant} pages).")
-        say("It stands in for https://www.pinterest.com; your real account is not touched.\n")
+        say(f"It stands in for {origin}; your real account is not touched.\n")
         say("1. Check: reading your settings")
-        before = check(rules, cookies, setting_ids, options, progress)
+        before = check(rules, cookies, setting_ids, options, progress, origin=origin)
         say("2. Apply: opting out")
-        applied = apply(rules, cookies, setting_ids, options, progress)
+        applied = apply(rules, cookies, setting_ids, options, progress, origin=origin)
         say("3. Check again: reading them afresh")
-        after = check(rules, cookies, setting_ids, options, progress)
+        after = check(rules, cookies, setting_ids, options, progress, origin=origin)
         print(before_after_table(before, applied, after))
         print(server_side_note(replica.store, cookies, applied))
         print(unknown_language_note(applied), end="")

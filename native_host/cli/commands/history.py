@@ -47,8 +47,21 @@ def run_history(args: argparse.Namespace) -> int:
 def _run_line(run: dict[str, Any]) -> str:
     seconds = f", {run['seconds']:.1f} s" if run["seconds"] is not None else ""
     practice = " (practice)" if run["practice"] else ""
-    line = f"#{run['run_id']} {run['started_at']} {run['platform']} {run['mode']}{practice}: {run['status']}{seconds}"
+    where = _where(run)
+    line = (
+        f"#{run['run_id']} {run['started_at']} {run['platform']}{where} {run['mode']}{practice}: "
+        f"{run['status']}{seconds}"
+    )
     return f"{line}. {run['message']}" if run["message"] else line
+
+
+def _where(run: dict[str, Any]) -> str:
+    """Where the run happened and where Pinterest moved it; nothing for runs recorded before origins were."""
+    host = run["origin"].removeprefix("https://")
+    if not host:
+        return ""
+    moved = run["redirected_to"].removeprefix("https://")
+    return f" on {host}" + (f" (moved to {moved})" if moved else "")
 
 
 def _states(result: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from native_host.messaging.install import (
     InstallError,
     current_system,
     diagnose,
+    found_browsers,
     install,
     launcher_path,
     select_browsers,
@@ -25,9 +26,12 @@ from native_host.paths import DATA_DIR_ENV, data_dir, host_install_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    text = "Set up the native messaging host so the Optout extension can reach it."
+    text = (
+        "Set up the native messaging host so the Optout extension can reach it, for every browser on this "
+        "computer (or the ones named with --browser)."
+    )
     parser = subparsers.add_parser("install", help=text, description=text)
-    _add_browser_argument(parser)
+    _add_browser_argument(parser, "default: every one found on this computer")
     parser.add_argument(
         "--extension-id",
         metavar="ID",
@@ -38,27 +42,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     text = "Remove the native messaging host's manifests and launcher."
     parser = subparsers.add_parser("uninstall", help=text, description=text)
-    _add_browser_argument(parser)
+    _add_browser_argument(parser, "default: all of them")
     parser.set_defaults(run=run_uninstall)
 
     text = "Show where the host is installed and check that each browser's manifest starts a host that answers."
     parser = subparsers.add_parser("doctor", help=text, description=text)
-    _add_browser_argument(parser)
+    _add_browser_argument(parser, "default: all of them")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.set_defaults(run=run_doctor)
 
 
-def _add_browser_argument(parser: argparse.ArgumentParser) -> None:
+def _add_browser_argument(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument(
         "--browser",
         action="append",
         choices=list(BROWSERS),
-        help="only this browser (repeat for several; default: all of them)",
+        help=f"only this browser (repeat for several; {default})",
     )
 
 
 def run_install(args: argparse.Namespace) -> int:
-    browsers = select_browsers(args.browser)
+    system = current_system()
+    if args.browser:
+        browsers = select_browsers(args.browser)
+    else:
+        browsers, missing = found_browsers(system=system, home=Path.home())
+        if missing:
+            print(f"Not found on this computer, skipped: {', '.join(browser.name for browser in missing)}.")
+        if not browsers:
+            print(
+                "No browser Optout works with was found (Chrome, Chromium, Edge, Brave or Firefox). Install one, "
+                "or name yours with --browser.",
+                file=sys.stderr,
+            )
+            return ExitCode.FAILED
     chrome_id, gecko_id = default_chrome_extension_id(), GECKO_ID
     given = args.extension_id
     if given and is_gecko_id(given):
@@ -78,7 +95,6 @@ def run_install(args: argparse.Namespace) -> int:
     if chrome_id is None and not all(browser.firefox for browser in browsers):
         print("No Chrome extension id known: pass --extension-id with your extension's id.", file=sys.stderr)
         return ExitCode.USAGE
-    system = current_system()
     try:
         locations = install(
             browsers,

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from native_host.cli.arguments import positive_seconds
+from native_host.cli.arguments import positive_seconds, web_origin
 from native_host.cli.session_vault import KEY_PLACE_WORDS, forget_login, key_file_path, save_login, session_path
 from native_host.engine.login_window import LoginFailed, LoginOptions, log_in
 from native_host.engine.site_map import SiteMapError, parse_site_map
@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how long to wait for you to log in (default: %(default)g)",
     )
     parser.add_argument("--browser", metavar="PATH", help="the Chrome/Chromium/Edge to open")
+    parser.add_argument(
+        "--origin",
+        type=web_origin,
+        help="the Pinterest site of your country to log in on, e.g. https://www.pinterest.de "
+        "(default: https://www.pinterest.com)",
+    )
     parser.add_argument(
         "--no-keyring",
         action="store_true",
@@ -57,11 +63,17 @@ def run_login(args: argparse.Namespace, on_login_page: Callable[[Any], None] | N
     try:
         rules = load_shipped_rules(args.platform)
         site_map = parse_site_map(args.site_map)
+        if args.origin and rules.site_for(args.origin) is None:
+            raise RulesError(f"{args.origin} is not one of {rules.name}'s sites, such as {rules.canonical_origin}.")
     except (RulesError, SiteMapError) as error:
         print(f"optout login: {error}", file=sys.stderr)
         return ExitCode.USAGE
     options = LoginOptions(
-        site_map=site_map, browser_path=args.browser, headed=not args.headless, wait_seconds=args.wait
+        site_map=site_map,
+        browser_path=args.browser,
+        headed=not args.headless,
+        wait_seconds=args.wait,
+        origin=args.origin,
     )
     if site_map:
         print(f"Practice login: {', '.join(site_map.values())} stands in for {rules.name}.", file=sys.stderr)

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from native_host.cli.arguments import positive_seconds
+from native_host.cli.arguments import positive_seconds, web_origin
 from native_host.cli.report_table import render_table
 from native_host.cli.session_vault import LoginNeeded, cookies_for_run
 from native_host.engine.cookies import CookieError, check_cookies
@@ -50,10 +50,17 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "default: the login `optout login` kept",
     )
     parser.add_argument(
+        "--origin",
+        type=web_origin,
+        help="the Pinterest site you are logged in on, e.g. https://www.pinterest.de "
+        "(default: the site your session cookie is for)",
+    )
+    parser.add_argument(
         "--site-map",
         action="append",
         metavar="ORIGIN=TARGET",
-        help="practice only: serve ORIGIN from a server on this machine (the report says it was a practice run)",
+        help="practice only: serve ORIGIN from a server on this machine (the report says it was a practice run); "
+        "repeat it for each site",
     )
     parser.add_argument(
         "--wordings",
@@ -83,6 +90,7 @@ def run_command(args: argparse.Namespace) -> int:
             site_map=site_map,
             wordings=read_wordings_file(args.wordings) if args.wordings else None,
             languages=person_languages(),
+            origin=args.origin,
         )
     except (RulesError, CookieError, SiteMapError, UsageError, WordingsError) as error:
         print(f"optout: {error}", file=sys.stderr)

@@ -1,6 +1,7 @@
 // Drives Firefox ESR with the real Optout extension over WebDriver BiDi, for tests/extension/test_firefox.py:
-// the helper missing (the popup must give a Firefox-correct install command), then that very command run
-// under this Firefox's HOME and the helper pointed at the practice host, then one opt-out from the popup.
+// the helper missing (the popup must link to the welcome page's install steps), then the command those steps end
+// with (`optout install`, for every browser found) run under this Firefox's HOME and the helper pointed at the
+// practice host, then one opt-out from the popup.
 //
 //   node drive.mjs CONFIG.json    (fields: see `config` below; the result is one JSON line on stdout)
 //
@@ -70,13 +71,12 @@ async function text(page, selector) {
   return page.$eval(selector, (element) => element.textContent.trim());
 }
 
-// The command the popup showed, run as a person would (with this test's `optout`), under Firefox's HOME.
+// What the welcome page's steps end with, run as a person would (with this test's `optout`), under Firefox's HOME.
 function runInstallCommand(command) {
-  const [program, ...args] = command.split(/\s+/);
-  if (program !== "optout") fail(`The popup's command does not start with optout: ${command}`);
+  const [, ...args] = command.split(/\s+/);
   const env = { ...process.env, HOME: config.home, OPTOUT_DATA_DIR: config.dataDir };
   const done = spawnSync(config.optout, args, { env, encoding: "utf8" });
-  if (done.status !== 0) fail(`The popup's command failed (exit ${done.status}): ${done.stderr.trim()}`);
+  if (done.status !== 0) fail(`${command} failed (exit ${done.status}): ${done.stderr.trim()}`);
   const manifestPath = join(config.home, ".mozilla", "native-messaging-hosts", "com.optout.host.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
   if (!manifest.allowed_extensions?.includes(GECKO_ID)) {
@@ -179,11 +179,12 @@ async function main() {
       fail(`Without the helper the popup shows problem "${kind}", not host_missing: ${await text(missing, "main")}`);
     });
     result.missingTitle = await text(missing, "#problem");
-    result.command = await text(missing, "#install-command");
+    result.welcomeLink = await missing.$eval("#welcome-link", (link) => link.href);
     await missing.screenshot({ path: join(config.artifacts, "popup-firefox-host-missing.png"), fullPage: true });
     await missing.close();
 
-    step = "running the popup's install command";
+    step = "running optout install";
+    result.command = "optout install";
     Object.assign(result, runInstallCommand(result.command));
     step = "logging in to the replica";
     result.session = await logIn(browser);

@@ -33,7 +33,7 @@ describe("assess", () => {
   it("calls a setting changed back only when Optout confirmed it before", () => {
     const never = assess(snapshot({ settingStates: { [canvas.id]: { state: true, status: "would_change" } } }));
     assert.deepEqual(never.drifted, []);
-    assert.equal(never.headline.title, "1 setting is not how you chose");
+    assert.equal(never.headline.title, "1 setting is not how you chose it");
     const confirmed = assess(
       snapshot({ settingStates: { [canvas.id]: { state: true, status: "would_change", confirmed: true } } }),
     );

@@ -1,4 +1,9 @@
 // Small rules and snapshots for the unit tests, shaped like the real ones (rules/pinterest.json).
+// Importing this also sets the interface language to English (./locales.mjs), as in an English browser.
+
+import { useLocale } from "./locales.mjs";
+
+useLocale("en");
 
 export const canvas = {
   id: "pinterest.genai.canvas_training",

@@ -1,31 +1,41 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { browserName, installCommand } from "../../../extension/shared/install.js";
+import { detectSystem, helperFile, installCommand, System, systemsInOrder } from "../../../extension/shared/install.js";
 
-const firefox = { id: "optout@optout.invalid", getURL: (path) => `moz-extension://0c1f2b4e-5d6a-4b7c-8d9e-0f1a2b3c4d5e/${path}` };
-const chromium = { id: "abcdefghijklmnopabcdefghijklmnop", getURL: (path) => `chrome-extension://abcdefghijklmnopabcdefghijklmnop/${path}` };
-const brands = (...names) => ({ brands: names.map((brand) => ({ brand, version: "1" })) });
-
-describe("browserName", () => {
-  it("knows Firefox by its extension URLs", () => assert.equal(browserName(firefox, undefined), "firefox"));
-  it("knows Edge, Brave and Chromium by their brands", () => {
-    assert.equal(browserName(chromium, brands("Not A Brand", "Microsoft Edge", "Chromium")), "edge");
-    assert.equal(browserName(chromium, brands("Brave", "Chromium")), "brave");
-    assert.equal(browserName(chromium, brands("Chromium")), "chromium");
-    assert.equal(browserName(chromium, brands("Google Chrome", "Chromium")), "chrome");
+describe("detectSystem", () => {
+  it("reads userAgentData where the browser has it", () => {
+    assert.equal(detectSystem({ userAgentData: { platform: "macOS" }, platform: "Linux x86_64" }), System.MAC);
+    assert.equal(detectSystem({ userAgentData: { platform: "Windows" } }), System.WINDOWS);
   });
-  it("falls back to Chrome when a Chromium browser names no brand", () => assert.equal(browserName(chromium, undefined), "chrome"));
+  it("falls back to navigator.platform (Firefox)", () => {
+    assert.equal(detectSystem({ platform: "MacIntel" }), System.MAC);
+    assert.equal(detectSystem({ platform: "Win32" }), System.WINDOWS);
+    assert.equal(detectSystem({ platform: "Linux x86_64" }), System.LINUX);
+  });
+  it("treats an unknown platform as Linux", () => assert.equal(detectSystem({}), System.LINUX));
+});
+
+describe("systemsInOrder", () => {
+  it("puts the detected system first and keeps the others", () => {
+    assert.deepEqual(systemsInOrder(System.LINUX), [System.LINUX, System.MAC, System.WINDOWS]);
+    assert.deepEqual(systemsInOrder(System.WINDOWS), [System.WINDOWS, System.MAC, System.LINUX]);
+  });
 });
 
 describe("installCommand", () => {
-  it("gives Firefox its gecko id", () => {
-    assert.equal(installCommand(firefox, undefined), "optout install --browser firefox --extension-id optout@optout.invalid");
+  it("installs the release's wheel from Downloads and registers it for every browser", () => {
+    assert.equal(helperFile("1.2.3"), "optout-1.2.3-py3-none-any.whl");
+    for (const system of Object.values(System)) {
+      const command = installCommand(system, "1.2.3");
+      assert.match(command, /Downloads[/\\]optout-1\.2\.3-py3-none-any\.whl/);
+      assert.match(command, /(optout|-m native_host) install$/);
+      assert.doesNotMatch(command, /--browser|--extension-id/);
+    }
   });
-  it("gives Chromium its extension id", () => {
-    assert.equal(
-      installCommand(chromium, brands("Chromium")),
-      "optout install --browser chromium --extension-id abcdefghijklmnopabcdefghijklmnop",
-    );
+  it("uses pipx on Linux, where pip refuses to install into the system's Python", () => {
+    assert.match(installCommand(System.LINUX, "1.0.0"), /^sudo apt install -y pipx && pipx install /);
+    assert.match(installCommand(System.MAC, "1.0.0"), /^python3 -m pip install --user /);
+    assert.match(installCommand(System.WINDOWS, "1.0.0"), /^py -m pip install --user "\$HOME\\Downloads\\/);
   });
 });

@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 
 import { CLICK_ACTION, NoticeAction, NotificationId, show } from "../../../extension/background/notifications.js";
+import { fakeI18n } from "./locales.mjs";
 
 // A notifications API that, like Firefox's, refuses the `buttons` option, or, like Chromium's, takes it.
 function fakeChrome({ buttons }) {
   const created = [];
   globalThis.chrome = {
+    i18n: fakeI18n("en"),
     runtime: { getURL: (path) => `moz-extension://test/${path}` },
     notifications: {
       create: async (id, options) => {
