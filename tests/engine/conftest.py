@@ -34,9 +34,6 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
-PINTEREST = "https://www.pinterest.com"
-
-
 class ReplicaAccount:
     """One running replica with one logged-in account, and runs of the engine against it."""
 
@@ -58,7 +55,9 @@ class ReplicaAccount:
         from native_host.engine.run import RunOptions, apply, check
         from native_host.rules.format import load_shipped_rules
 
-        options = RunOptions(site_map={PINTEREST: self.replica.url}, pause_seconds=0, **options)
+        # the replica stands in for the Pinterest host it serves as (www.pinterest.com unless given a --domain)
+        origin = f"https://{self.store.config.domain}"
+        options = RunOptions(site_map={origin: self.replica.url}, pause_seconds=0, **options)
         run = {"check": check, "apply": apply}[mode]
         return run(rules or load_shipped_rules(), self.cookies, settings, options, on_progress)
 

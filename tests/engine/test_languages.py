@@ -15,6 +15,7 @@ RULES = load_shipped_rules()
 GERMAN = ("de-DE", "de")
 KNOWN_IN_GERMAN = [pages.SITES, pages.PARTNER, pages.ABOUT, pages.REPORTING, pages.SHARING]
 UNKNOWN_IN_GERMAN = [pages.CANVAS, pages.OFF_PINTEREST, pages.ACTIVITY]
+GERMANY = "https://www.pinterest.de"
 UNKNOWN_MESSAGE = "Optout does not know yet how Pinterest words this setting in {}."
 
 
@@ -48,6 +49,29 @@ def test_a_german_account_is_opted_out_where_the_wordings_are_known_and_told_the
     assert report.to_json()["language"] == "de"
     assert report.to_json()["results"][0]["reason"] == "unknown_language"
     assert {r["reason"] for r in report.to_json()["results"] if r["status"] == "changed"} == {""}
+
+
+def test_a_german_account_on_the_country_domain_is_opted_out_there_where_the_wordings_are_known(replica_account):
+    account = replica_account(language="de", domain="www.pinterest.de")  # the account's jar is .pinterest.de
+    report = account.run("apply", languages=GERMAN)
+    results = by_id(report)
+    state = account.state()
+    assert (report.origin, report.redirected_to, report.language) == (GERMANY, "", "de")
+    assert report.to_json()["origin"] == GERMANY and report.to_json()["language"] == "de"
+    for key in KNOWN_IN_GERMAN:
+        result = results[key]
+        assert result.status == SettingStatus.CHANGED and result.verified, (key, result.message)
+        assert result.reason == SettingReason.NONE and result.page.startswith(f"{GERMANY}/settings/")
+        assert state[key] is False
+    for key in UNKNOWN_IN_GERMAN:
+        result = results[key]
+        assert result.status == SettingStatus.NOT_FOUND and result.reason == SettingReason.UNKNOWN_LANGUAGE
+        assert result.message == UNKNOWN_MESSAGE.format("German") and state[key] is True
+    assert {key for key, _ in account.writes()} == set(KNOWN_IN_GERMAN)
+    assert report.status == RunStatus.PARTIAL
+    # every request went to the German domain, asking for German
+    assert {host for host, _, _ in account.store.received()} == {"www.pinterest.de"}
+    assert account.store.accept_languages() and all(h.startswith("de-DE") for h in account.store.accept_languages())
 
 
 def test_a_second_german_run_changes_nothing_and_still_reads_the_known_settings(replica_account):
