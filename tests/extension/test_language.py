@@ -23,6 +23,8 @@ RUN_TIMEOUT_MS = 90_000
 GERMAN = json.loads((EXTENSION / "_locales" / "de" / "messages.json").read_text(encoding="utf-8"))
 ENGLISH = json.loads((EXTENSION / "_locales" / "en" / "messages.json").read_text(encoding="utf-8"))
 CANVAS = "pinterest.genai.canvas_training"
+ENGLISH_ONLY = "pinterest.ads.off_pinterest"  # its German words are taken out of the stored rules below
+RULES = json.loads((EXTENSION.parent / "rules" / "pinterest.json").read_text(encoding="utf-8"))
 # What the host's rules document will say for the canvas setting once it carries German words (contract 1).
 GERMAN_CANVAS = {
     "title": "KI-Training mit deinen Pins",
@@ -51,17 +53,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def give_rules_german_words(world: World) -> None:
-    """The stored rules document, as the host will answer it with wt-lang's languages: a German title for canvas."""
+    """The stored rules document with a German title of the test's own for canvas, and no German words for one
+    setting (the shipped rules have German titles for every setting)."""
     world.worker.evaluate(
-        """async (german) => {
+        """async ([german, englishOnly]) => {
             const { rules } = await chrome.storage.local.get("rules");
             for (const setting of rules.document.settings) {
                 if (setting.id === "pinterest.genai.canvas_training") setting.languages = { de: german };
+                if (setting.id === englishOnly) delete setting.languages?.de;
             }
             await chrome.storage.local.set({ rules });
         }""",
-        GERMAN_CANVAS,
+        [GERMAN_CANVAS, ENGLISH_ONLY],
     )
+
+
+def shipped_title(setting_id: str, language: str | None = None) -> str:
+    setting = next(setting for setting in RULES["settings"] if setting["id"] == setting_id)
+    return setting["languages"][language]["title"] if language else setting["title"]
 
 
 def overflowing(page: Any) -> list[str]:
@@ -101,9 +110,10 @@ def test_before_the_first_run_the_popup_is_german_with_the_rules_german_title(wo
     expect(row(popup, CANVAS).locator(".setting-title")).to_have_text(GERMAN_CANVAS["title"])
     expect(row(popup, CANVAS).locator(".setting-explanation")).to_have_text(GERMAN_CANVAS["explanation"])
     expect(row(popup, CANVAS).locator(".pill")).to_have_text(german("pill_not_checked"))
-    # Settings the rules have no German words for keep their English title.
-    other_titles = popup.locator(f'.setting:not([data-setting-id="{CANVAS}"]) .setting-title').all_text_contents()
-    assert other_titles and all(title.isascii() for title in other_titles)
+    # A setting the rules have no German words for keeps its English title; the others show the rules' German one.
+    expect(row(popup, ENGLISH_ONLY).locator(".setting-title")).to_have_text(shipped_title(ENGLISH_ONLY))
+    sites = "pinterest.ads.sites_you_visit"
+    expect(row(popup, sites).locator(".setting-title")).to_have_text(shipped_title(sites, "de"))
     assert overflowing(popup) == []
     audit(popup, "popup-de-before")
     popup.close()
