@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from native_host.engine.report import RunReport
+from native_host.file_lock import lock_nowait, unlock
 from native_host.paths import history_db_path, locks_dir
 from native_host.statuses import RunStatus
 
@@ -382,7 +382,7 @@ class RunLock:
         fd, self._fd = self._fd, None
         RunLock._held_here.discard(os.path.realpath(self.path))
         try:
-            _unlock_fd(fd)
+            unlock(fd)
         finally:
             os.close(fd)
 
@@ -419,12 +419,12 @@ def lock_holder(platform: str, directory: Path) -> LockHolder | None:
         return None
     try:
         try:
-            _lock_fd(fd)
+            lock_nowait(fd)
         except OSError:
             os.lseek(fd, 1, os.SEEK_SET)
             pid, _, since = os.read(fd, 64).decode("ascii", "replace").strip().partition(" ")
             return LockHolder(int(pid), since) if pid.isdigit() else None
-        _unlock_fd(fd)
+        unlock(fd)
         return None
     finally:
         os.close(fd)
@@ -438,33 +438,9 @@ _LOCK_RETRY_SECONDS = 0.01
 def _take_lock(fd: int) -> bool:
     for attempt in range(_LOCK_TRIES):
         try:
-            _lock_fd(fd)
+            lock_nowait(fd)
             return True
         except OSError:
             if attempt + 1 < _LOCK_TRIES:
                 time.sleep(_LOCK_RETRY_SECONDS)
     return False
-
-
-def _lock_fd(fd: int) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _unlock_fd(fd: int) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -36,10 +36,10 @@ from urllib.parse import quote, urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from native_host.addresses import is_loopback
+from native_host.file_lock import LockBusy, held_exclusively
 from native_host.paths import data_dir as default_data_dir
 from native_host.rules.format import RulesError, RuleSet, content_digest, parse_rules
 from native_host.rules.paths import cache_path, shipped_rules_path, verified_path
-from native_host.rules.record_lock import RecordBusy, held_exclusively
 from native_host.rules.signing import (
     MAX_BUNDLE_BYTES,
     PLATFORM_NAME,
@@ -232,7 +232,7 @@ def accept_bundle(
             cached = _cached_bundle(platform, keys, data_dir, now)
             if cached is None or _newer(bundle, cached):
                 _write_atomically(cache_path(platform, data_dir), json.dumps(envelope))
-    except RecordBusy as error:
+    except LockBusy as error:
         raise RulesError(f"Another Optout is taking new rules right now ({error}); try again in a moment.") from None
     return bundle.rules
 

@@ -27,6 +27,7 @@ SHARED_FACTS = {
     "error_words",
     "exit_codes",
     "extension_ids",
+    "file_lock",
     "languages",
     "paths",
     "statuses",
