@@ -13,7 +13,7 @@ import pytest
 
 from native_host.engine.run import RunOptions, apply, check
 from native_host.rules.format import load_shipped_rules
-from native_host.statuses import RunStatus, SettingStatus
+from native_host.statuses import RunStatus, SettingReason, SettingStatus
 from replica import ReplicaServer, serve
 
 pytestmark = pytest.mark.browser
@@ -171,3 +171,19 @@ def test_the_demo_runs_on_the_country_domain_it_is_given(quiet_home):
         timeout=60,
     )
     assert refused.returncode == 2 and "not one of Pinterest's web hosts" in refused.stderr
+
+
+def test_a_german_account_moved_to_its_country_domain_is_read_in_german_there(replica):
+    server = replica(domain="www.pinterest.de", language="de", faults={"country_redirect"})
+    account = server.store.new_session()
+    cookies = on_jar(account, "pinterest.com", "www.pinterest.com")
+    run_options = RunOptions(site_map={COM: server.url, DE: server.url}, pause_seconds=0, languages=("de-DE", "de"))
+    report = apply(load_shipped_rules(), cookies, None, run_options)
+    assert (report.origin, report.redirected_to, report.language) == (COM, DE, "de")
+    by_status = {result.id: result for result in report.results}
+    changed = [key for key, result in by_status.items() if result.status == SettingStatus.CHANGED]
+    unknown = [key for key, result in by_status.items() if result.reason == SettingReason.UNKNOWN_LANGUAGE]
+    assert changed and unknown and set(changed) | set(unknown) == set(by_status), report.message
+    assert all(by_status[key].verified and by_status[key].page.startswith(f"{DE}/settings/") for key in changed)
+    assert {key for key, _ in server.store.writes(account)} == set(changed)
+    assert report.status == RunStatus.PARTIAL  # never "done" while settings went unread
