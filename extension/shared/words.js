@@ -67,6 +67,9 @@ export function summarize(report) {
   if (cannotRead) parts.push(plural("summary_cannot_read", cannotRead));
   if (needsYou) parts.push(plural("summary_needs_you", needsYou));
   const practice = report?.practice === true ? [t("summary_practice")] : [];
+  // Pinterest sent the run to another of its sites (a country domain): the settings changed are that site's.
+  const moved = hostOf(report?.redirected_to);
+  if (moved) practice.unshift(t("summary_moved", moved));
   if (report?.status === RunStatus.CANCELLED) {
     const before = changed ? plural("summary_stopped_changed", changed) : t("summary_nothing_changed_text");
     return { tone: "neutral", title: t("summary_stopped_title"), text: [before, ...practice].join(" ") };
@@ -80,6 +83,14 @@ export function summarize(report) {
   }
   if (changed > 0) return { tone: "good", title: notOffered ? t("summary_done") : t("summary_done_opted_out"), text };
   return { tone: already ? "good" : "neutral", title: t("summary_nothing_needed"), text };
+}
+
+function hostOf(origin) {
+  try {
+    return origin ? new URL(origin).host : "";
+  } catch {
+    return "";
+  }
 }
 
 // A re-check found settings Optout had confirmed before in another state.

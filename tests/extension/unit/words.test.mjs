@@ -15,6 +15,12 @@ import { ads, canvas, searchPrivacy } from "./fixtures.mjs";
 const results = (...statuses) => statuses.map((status, index) => ({ id: `s${index}`, status }));
 
 describe("summarize", () => {
+  it("says when Pinterest took the run to another of its sites, and only then", () => {
+    const moved = summarize({ status: "done", redirected_to: "https://www.pinterest.de", results: results("changed") });
+    assert.match(moved.text, /Pinterest took this run to www\.pinterest\.de, the site your account uses\./);
+    const stayed = summarize({ status: "done", redirected_to: "", results: results("changed") });
+    assert.doesNotMatch(stayed.text, /took this run/);
+  });
   it("never claims progress when nothing changed", () => {
     const summary = summarize({ status: "partial", results: results(...Array(8).fill("verify_failed")) });
     assert.equal(summary.title, "Nothing was changed");
