@@ -5,14 +5,14 @@
 
 import { REPORTS_PATH } from "./config.js";
 import { judgeServiceAddress } from "./rules-source.js";
-import { SettingStatus } from "./vocabulary.js";
+import { LanguageLimits, SettingStatus } from "./vocabulary.js";
 
 export const FIELD_REPORT_FORMAT = 1;
 export const MAX_LABEL = 300;
 export const MAX_CANDIDATES = 50;
 export const MAX_REPORT_BYTES = 16 * 1024;
 const KINDS = ["switch", "checkbox", "radio", "other"];
-const LANGUAGE_TAG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,6}$/;
+const LANGUAGE_TAG = new RegExp(LanguageLimits.TAG);
 
 function clip(text, limit) {
   const value = String(text ?? "");

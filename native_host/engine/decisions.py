@@ -5,7 +5,6 @@ only code that touches a page), so every outcome can be reached in a unit test.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -13,7 +12,7 @@ from typing import Any
 
 from native_host.engine.labels import Control, Match, claimed_by_rules, find_control, normalize
 from native_host.engine.page_watch import ActionOutcome
-from native_host.languages import english_name
+from native_host.languages import english_name, is_language_tag
 from native_host.rules.format import RuleSet, Setting
 from native_host.statuses import SettingReason, SettingStatus
 
@@ -32,13 +31,12 @@ def clip(text: Any, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,6}$")
 MAX_CANDIDATES = 50  # on/off controls listed for a setting that was not found
 
 
 def language_tag(value: Any) -> str:
     """A page's `lang` attribute when it is a well-formed language tag, else ""."""
-    return value if isinstance(value, str) and len(value) <= 35 and LANGUAGE_TAG.match(value) else ""
+    return value if is_language_tag(value) else ""
 
 
 # -- what a scan saw -----------------------------------------------------------------------------------------
