@@ -15,7 +15,6 @@ import { RunStatus, SESSION_COOKIE } from "../shared/vocabulary.js";
 // Each check of the helper starts it once (a new process per request): every few seconds is enough to notice
 // it soon after `optout install` finishes without keeping a computer busy.
 const HELPER_POLL_MS = 4000;
-const LOGIN_POLL_MS = 4000;
 const OPTED_OUT = [RunStatus.DONE, RunStatus.PARTIAL];
 
 const $ = (id) => document.getElementById(id);
@@ -136,10 +135,10 @@ async function watchHelper() {
   if (!done.helper) setTimeout(watchHelper, HELPER_POLL_MS);
 }
 
-async function watchLogin() {
+// Read once; from then on chrome.cookies.onChanged (in start) says when a session cookie comes or goes.
+async function readLogin() {
   done.login = await loggedIn();
   render();
-  setTimeout(watchLogin, LOGIN_POLL_MS);
 }
 
 async function optOutNow() {
@@ -173,7 +172,7 @@ async function start() {
     render();
   });
   watchHelper();
-  watchLogin();
+  readLogin();
 }
 
 start();
