@@ -31,7 +31,7 @@ from native_host.engine import run as engine  # noqa: E402
 from native_host.engine.browser import CHROMIUM_FLAGS, choose_browser  # noqa: E402
 from native_host.engine.cookies import session_cookies  # noqa: E402
 from native_host.engine.run import RunOptions, apply, check  # noqa: E402
-from native_host.engine.site_map import SiteMapProxies  # noqa: E402
+from native_host.engine.site_map_proxy import SiteMapProxies  # noqa: E402
 from native_host.rules.format import load_shipped_rules  # noqa: E402
 from replica import ReplicaConfig, serve  # noqa: E402
 

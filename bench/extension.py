@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from native_host.engine.site_map import SiteMapProxies  # noqa: E402
+from native_host.engine.site_map_proxy import SiteMapProxies  # noqa: E402
 from replica import ReplicaConfig, serve  # noqa: E402
 from tests.extension.browser import (  # noqa: E402
     EXTENSION,

@@ -20,7 +20,7 @@ from typing import Any
 
 from native_host.engine.browser import CHROMIUM_FLAGS, BrowserMissing, choose_browser, desktop_user_agent
 from native_host.engine.cookies import belongs_to
-from native_host.engine.site_map import SiteMapProxies
+from native_host.engine.site_map_proxy import SiteMapProxies
 from native_host.rules.format import RuleSet, origin_of, rebase
 
 POLL_SECONDS = 0.5

@@ -22,7 +22,7 @@ from native_host.engine.browser import (
 from native_host.engine.decisions import Button, Opener, Scan, clip
 from native_host.engine.labels import Control
 from native_host.engine.page_watch import ActionOutcome, NetworkWatch
-from native_host.engine.site_map import SiteMapProxies
+from native_host.engine.site_map_proxy import SiteMapProxies
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request, Response

@@ -12,7 +12,7 @@ from flask import Flask, jsonify, make_response, redirect, request
 from werkzeug.serving import make_server
 
 from native_host.engine.browser import CHROMIUM_FLAGS
-from native_host.engine.site_map import SiteMapProxies
+from native_host.engine.site_map_proxy import SiteMapProxies
 
 pytestmark = pytest.mark.browser
 

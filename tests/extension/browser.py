@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from native_host.engine.browser import CHROMIUM_FLAGS
-from native_host.engine.site_map import SiteMapProxies
+from native_host.engine.site_map_proxy import SiteMapProxies
 from native_host.messaging.protocol import HOST_NAME
 from tests.support import practice_host
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from native_host.engine.site_map import SiteMapProxies
+from native_host.engine.site_map_proxy import SiteMapProxies
 from replica import ReplicaConfig, serve
 
 from .browser import ARTIFACTS, EXTENSION, ROOT, host_launcher, isolated_env

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from native_host.engine.site_map import SiteMapProxies
+from native_host.engine.site_map_proxy import SiteMapProxies
 from replica import ReplicaConfig, serve
 
 from .accessibility import audit

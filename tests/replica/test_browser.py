@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from native_host.engine.browser import CHROMIUM_FLAGS, choose_browser
-from native_host.engine.site_map import SiteMapProxies
+from native_host.engine.site_map_proxy import SiteMapProxies
 from replica import pages, serve
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
