@@ -91,6 +91,14 @@ TIMELINE = """() => performance.getEntries()
         at: performance.timeOrigin + entry.startTime,
         ms: entry.duration,
     }))"""
+# Resolves once every request the worker received has been answered (such as storing the last popup's status,
+# after which it starts a helper): closing the helper before that would leave one running.
+WAIT_WORKER_IDLE = """async () => {
+    const count = (end) =>
+        performance.getEntriesByType("mark")
+            .filter((entry) => entry.name.startsWith("optout:worker:") && entry.name.endsWith(end)).length;
+    while (count(":received") > count(":answered")) await new Promise((resolve) => setTimeout(resolve, 10));
+}"""
 CLEAR_TIMELINE = "() => { performance.clearMarks(); performance.clearMeasures(); }"
 
 
@@ -138,6 +146,7 @@ def open_and_time(context: Any, worker: Any, helper_running: bool = False) -> tu
     """The popup opened and timed; unless `helper_running`, with no helper process left from before, as after the
     helper's idle time (a build that starts a helper per request never leaves one)."""
     if not helper_running:
+        worker.evaluate(WAIT_WORKER_IDLE)
         worker.evaluate("() => globalThis.closeHelper?.()")
     worker.evaluate(CLEAR_TIMELINE)
     opened_at = time.time() * 1000
@@ -214,7 +223,11 @@ def start_build(stack: ExitStack, playwright: Any, replica: Any, directory: Path
 
 def open_with_worker_asleep(build: Build) -> tuple[float, dict[str, Any]]:
     """The popup opened after the browser stopped the worker (as it does after 30 s idle, which an attached
-    Playwright prevents): the worker starts again for the popup's first request, and no helper is running."""
+    Playwright prevents): the worker starts again for the popup's first request, and no helper is running. The
+    helper's port is closed first, as its idle time (IDLE_CLOSE_MS) does before the browser stops the worker: an
+    open port keeps a worker awake."""
+    build.worker.evaluate(WAIT_WORKER_IDLE)
+    build.worker.evaluate("() => globalThis.closeHelper?.()")
     blank = build.context.pages[0] if build.context.pages else build.context.new_page()
     devtools = build.context.new_cdp_session(blank)
     devtools.send("ServiceWorker.enable")
