@@ -298,6 +298,12 @@ def results_of(build: Build, host_alone: list[float]) -> dict[str, Any]:
         "target_popup_ms": POPUP_TARGET_MS,
         "popup_meets_target": opened < POPUP_TARGET_MS,
         "popup_worker_asleep_meets_target": asleep < POPUP_TARGET_MS,
+        # Counted from the page's start: without Playwright's own opening of a tab (see blank_page_open).
+        "popup_from_page_start_meets_target": max(
+            statistics.median(from_page_start(build, "popup_open_to_status")),
+            statistics.median(from_page_start(build, "popup_open_worker_asleep")),
+        )
+        < POPUP_TARGET_MS,
         "breakdown": {name: median_breakdown(runs) for name, runs in build.steps.items() if runs},
     }
 
