@@ -128,6 +128,27 @@ def extension_on_replica(
             context.close()
 
 
+# Run in the worker: from then on, every port it opens to a helper is recorded in `globalThis.helperPorts`, one
+# list per port (a helper process) of the messages sent on it, as the helper receives them. The port a request
+# at start-up left open is closed first.
+RECORD_HELPER_PORTS = """async () => {
+    while (!globalThis.closeHelper()) await new Promise((resolve) => setTimeout(resolve, 50));
+    globalThis.helperPorts = [];
+    const connect = chrome.runtime.connectNative.bind(chrome.runtime);
+    chrome.runtime.connectNative = (name) => {
+        const port = connect(name);
+        const sent = [];
+        globalThis.helperPorts.push(sent);
+        const post = port.postMessage.bind(port);
+        port.postMessage = (message) => {
+            sent.push(structuredClone(message));
+            post(message);
+        };
+        return port;
+    };
+}"""
+
+
 def service_worker(context: Any) -> Any:
     return context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
 

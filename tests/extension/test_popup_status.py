@@ -21,7 +21,7 @@ from native_host.paths import history_db_path
 from native_host.statuses import RunStatus, SettingStatus
 from replica import ReplicaConfig, serve
 
-from .browser import ROOT, extension_on_replica, log_in, open_popup, ready_popup, service_worker
+from .browser import RECORD_HELPER_PORTS, ROOT, extension_on_replica, log_in, open_popup, ready_popup, service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -29,24 +29,8 @@ RULES = json.loads((ROOT / "rules" / "pinterest.json").read_text())
 DEFAULTS = [setting for setting in RULES["settings"] if setting["default"]]
 RUN_TIMEOUT_MS = 60_000
 
-# Every port the worker opens to a helper from now on, with the type of each request sent on it. The port a
-# request at start-up left open is closed first.
-RECORD_HELPER_PORTS = """async () => {
-    while (!globalThis.closeHelper()) await new Promise((resolve) => setTimeout(resolve, 50));
-    globalThis.helperPorts = [];
-    const connect = chrome.runtime.connectNative.bind(chrome.runtime);
-    chrome.runtime.connectNative = (name) => {
-        const port = connect(name);
-        const sent = [];
-        globalThis.helperPorts.push(sent);
-        const post = port.postMessage.bind(port);
-        port.postMessage = (message) => {
-            sent.push(message.type);
-            post(message);
-        };
-        return port;
-    };
-}"""
+# The type of each request sent on each port the worker opened to a helper since RECORD_HELPER_PORTS.
+SENT_TYPES = "() => globalThis.helperPorts.map((sent) => sent.map((message) => message.type))"
 
 
 @dataclass
@@ -121,13 +105,13 @@ def test_with_no_helper_running_the_popup_asks_one_itself_and_the_opt_out_reuses
     stored = stored_state_once_the_worker_has_a_helper(world, setting["id"])
     assert stored["state"] is (setting["desired"] != "on")
     assert stored["status"] == SettingStatus.WOULD_CHANGE
-    ports = world.worker.evaluate("() => globalThis.helperPorts")
+    ports = world.worker.evaluate(SENT_TYPES)
     assert ports == [[]], "the worker starts one helper ahead of an opt-out, and asks it nothing yet"
 
     popup.click("#opt-out")
     popup.wait_for_function("() => document.querySelector('main').dataset.finished", timeout=RUN_TIMEOUT_MS)
     assert popup.evaluate("() => document.querySelector('main').dataset.finished") == "done"
-    ports = world.worker.evaluate("() => globalThis.helperPorts")
+    ports = world.worker.evaluate(SENT_TYPES)
     assert len(ports) == 1 and "apply" in ports[0], f"the opt-out went to the helper started ahead: {ports}"
     assert "status" not in ports[0]
     popup.close()
@@ -135,5 +119,5 @@ def test_with_no_helper_running_the_popup_asks_one_itself_and_the_opt_out_reuses
     # Within the helper's idle time the worker's helper is still there: the popup asks the worker, and nothing new
     # starts.
     ready_popup(world.context).close()
-    ports = world.worker.evaluate("() => globalThis.helperPorts")
+    ports = world.worker.evaluate(SENT_TYPES)
     assert len(ports) == 1 and ports[0][-1] == "status", ports

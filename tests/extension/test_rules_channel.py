@@ -14,6 +14,7 @@ from replica import ReplicaConfig, serve
 
 from .browser import (
     EXTENSION_ID,
+    RECORD_HELPER_PORTS,
     ROOT,
     extension_on_replica,
     log_in,
@@ -30,23 +31,8 @@ pytestmark = pytest.mark.browser
 RULES = json.loads((ROOT / "rules" / "pinterest.json").read_text())
 DEFAULT_TITLES = [setting["title"] for setting in RULES["settings"] if setting["default"]]
 RUN_TIMEOUT_MS = 60_000
-
-# Records every message the worker sends to the helper, as the helper receives it.
-RECORD_HOST_MESSAGES = """async () => {
-    // Only ports opened from now on are recorded: the helper a request at start-up left open is closed first.
-    while (!globalThis.closeHelper()) await new Promise((resolve) => setTimeout(resolve, 50));
-    globalThis.sentToHost = [];
-    const connect = chrome.runtime.connectNative.bind(chrome.runtime);
-    chrome.runtime.connectNative = (name) => {
-        const port = connect(name);
-        const post = port.postMessage.bind(port);
-        port.postMessage = (message) => {
-            globalThis.sentToHost.push(structuredClone(message));
-            post(message);
-        };
-        return port;
-    };
-}"""
+# Every message sent to a helper since RECORD_HELPER_PORTS, in order.
+SENT_TO_HELPERS = "() => globalThis.helperPorts.flat()"
 
 
 @dataclass
@@ -82,11 +68,11 @@ def preferences(world: World) -> dict[str, Any]:
 def test_a_forged_bundle_never_reaches_the_popup(world: World) -> None:
     from playwright.sync_api import expect
 
-    world.worker.evaluate(RECORD_HOST_MESSAGES)
+    world.worker.evaluate(RECORD_HELPER_PORTS)
     set_preferences(world, {"serviceUrl": world.forged.url})
     popup = ready_popup(world.context)
     assert world.forged.requests, "the extension never asked the rules service"
-    sent = world.worker.evaluate("() => globalThis.sentToHost")
+    sent = world.worker.evaluate(SENT_TO_HELPERS)
     handed = [message for message in sent if message["type"] == "rules" and "bundle" in message]
     assert handed and handed[0]["bundle"]["key_id"] == "forged-key", "the fetched bundle was not handed to the helper"
 
@@ -109,7 +95,7 @@ def test_a_forged_bundle_never_reaches_the_popup(world: World) -> None:
     assert "evil.example" not in popup.locator("main").inner_text()
     screenshot(popup, "popup-forged-rules.png")
 
-    runs = [message for message in world.worker.evaluate("() => globalThis.sentToHost") if message["type"] == "apply"]
+    runs = [message for message in world.worker.evaluate(SENT_TO_HELPERS) if message["type"] == "apply"]
     assert runs and all("bundle" not in message for message in runs), "a run carried a bundle to the helper"
     popup.close()
 
