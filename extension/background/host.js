@@ -1,8 +1,10 @@
 // Talking to the native host (docs/protocol.md) over one port, opened with connectNative when a request
 // needs it and shared by every request while the helper is in use: each port is a new helper process,
-// and starting one costs more than most requests (Python, then its imports). The popup's status and the
-// opt-out that follows therefore reach the same process. The port closes once no request has been
-// waiting for IDLE_CLOSE_MS, so the helper ends and the browser may put this worker to sleep again.
+// and starting one costs more than most requests (Python, then its imports). Requests that follow each
+// other therefore reach the same process, and the one a popup's opt-out uses is started while the person
+// reads the popup (warmHelper; the popup's own status may come from a helper it asked itself). The port
+// closes once no request has been waiting for IDLE_CLOSE_MS, so the helper ends and the browser may put this
+// worker to sleep again.
 
 import { StoreKey } from "../shared/store.js";
 import { mark } from "../shared/timing.js";
