@@ -50,6 +50,7 @@ from replica import ReplicaConfig, serve  # noqa: E402
 from tests.extension.browser import (  # noqa: E402
     EXTENSION,
     EXTENSION_ID,
+    WORKER_IDLE,
     isolated_env,
     launch,
     log_in,
@@ -91,14 +92,7 @@ TIMELINE = """() => performance.getEntries()
         at: performance.timeOrigin + entry.startTime,
         ms: entry.duration,
     }))"""
-# Resolves once every request the worker received has been answered (such as storing the last popup's status,
-# after which it starts a helper): closing the helper before that would leave one running.
-WAIT_WORKER_IDLE = """async () => {
-    const count = (end) =>
-        performance.getEntriesByType("mark")
-            .filter((entry) => entry.name.startsWith("optout:worker:") && entry.name.endsWith(end)).length;
-    while (count(":received") > count(":answered")) await new Promise((resolve) => setTimeout(resolve, 10));
-}"""
+
 CLEAR_TIMELINE = "() => { performance.clearMarks(); performance.clearMeasures(); }"
 
 
@@ -146,13 +140,23 @@ def open_and_time(context: Any, worker: Any, helper_running: bool = False) -> tu
     """The popup opened and timed; unless `helper_running`, with no helper process left from before, as after the
     helper's idle time (a build that starts a helper per request never leaves one)."""
     if not helper_running:
-        worker.evaluate(WAIT_WORKER_IDLE)
+        wait_for_worker(worker)
         worker.evaluate("() => globalThis.closeHelper?.()")
     worker.evaluate(CLEAR_TIMELINE)
     opened_at = time.time() * 1000
     popup, opened_ms = ready_popup(context)
     entries = timeline(popup, opened_at) + timeline(worker, opened_at) + [page_created(popup, opened_at)]
     return popup, opened_ms, breakdown(sorted(entries, key=lambda entry: entry["at"]))
+
+
+def wait_for_worker(worker: Any) -> None:
+    """Until the worker has answered every request (such as storing the last popup's status, after which it
+    starts a helper): closing the helper before that would leave one running."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not worker.evaluate(WORKER_IDLE):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker did not finish its requests")
+        time.sleep(0.01)
 
 
 def page_created(popup: Any, since: float) -> dict[str, Any]:
@@ -226,7 +230,7 @@ def open_with_worker_asleep(build: Build) -> tuple[float, dict[str, Any]]:
     Playwright prevents): the worker starts again for the popup's first request, and no helper is running. The
     helper's port is closed first, as its idle time (IDLE_CLOSE_MS) does before the browser stops the worker: an
     open port keeps a worker awake."""
-    build.worker.evaluate(WAIT_WORKER_IDLE)
+    wait_for_worker(build.worker)
     build.worker.evaluate("() => globalThis.closeHelper?.()")
     blank = build.context.pages[0] if build.context.pages else build.context.new_page()
     devtools = build.context.new_cdp_session(blank)

@@ -149,6 +149,15 @@ RECORD_HELPER_PORTS = """async () => {
 }"""
 
 
+# Run in the worker: true once every request it received has been answered (its marks, shared/timing.js). The
+# popup is drawn before the worker has stored a status the popup asked a helper for, and fetched the rules after.
+WORKER_IDLE = """() => {
+    const count = (end) => performance.getEntriesByType("mark")
+        .filter((entry) => entry.name.startsWith("optout:worker:") && entry.name.endsWith(end)).length;
+    return count(":received") <= count(":answered");
+}"""
+
+
 def service_worker(context: Any) -> Any:
     return context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
 
