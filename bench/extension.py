@@ -11,6 +11,7 @@
   states it already knew, before the helper answered. `popup_open_helper_running`: opened again right after a
   run, while the helper process is still there. `popup_open_worker_asleep`: opened after the browser stopped the
   worker, so the worker starts too;
+- `popup_added_over_blank_page_ms` (and `…_worker_asleep_…`): those medians less the blank page's (below);
 - the same two popup figures counted from the popup page's navigation start (`popup_page_start_to_status…`):
   before it, Playwright creates a tab over DevTools, which a click on the toolbar icon does not do;
   `blank_page_open` is the baseline, a page of the extension with nothing of Optout's in it (its icon) opened
@@ -292,6 +293,11 @@ def results_of(build: Build, host_alone: list[float]) -> dict[str, Any]:
         **{name: summary(values) for name, values in build.figures.items()},
         "popup_open_to_last_known": summary(last_known) if last_known else None,
         "popup_page_start_to_status": summary(from_page_start(build, "popup_open_to_status")),
+        # What the popup adds over opening any extension page the same way (medians, the baseline of this run).
+        "popup_added_over_blank_page_ms": round(opened - statistics.median(build.figures["blank_page_open"]), 1),
+        "popup_worker_asleep_added_over_blank_page_ms": round(
+            asleep - statistics.median(build.figures["blank_page_open"]), 1
+        ),
         "popup_page_start_to_status_worker_asleep": summary(from_page_start(build, "popup_open_worker_asleep")),
         "extension_added_ms": round(added, 1),
         # The same difference run by run (each extension run next to the host-alone run after it), less
