@@ -151,8 +151,8 @@ def open_and_time(context: Any, worker: Any, helper_running: bool = False) -> tu
 
 
 def wait_for_worker(worker: Any) -> None:
-    """Until the worker has answered every request (such as storing the last popup's status, after which it
-    starts a helper): closing the helper before that would leave one running."""
+    """Until the worker has answered every request: closing the helper while one is still on its way would leave
+    a helper running for the next popup."""
     deadline = time.monotonic() + WAIT_MS / 1000
     while not worker.evaluate(WORKER_IDLE):
         if time.monotonic() > deadline:

@@ -1,12 +1,9 @@
 // Talking to the native host (docs/protocol.md) over one port, opened with connectNative when a request
 // needs it and shared by every request while the helper is in use: each port is a new helper process,
-// and starting one costs more than most requests (Python, then its imports). Requests that follow each
-// other therefore reach the same process, and the one a popup's opt-out uses is started while the person
-// reads the popup (warmHelper; the popup's own status may come from a helper it asked itself). The port
-// closes once no request has been waiting for IDLE_CLOSE_MS, so the helper ends and the browser may put this
-// worker to sleep again.
+// and starting one costs more than most requests (Python, then its imports). The popup's status and the
+// opt-out that follows therefore reach the same process. The port closes once no request has been
+// waiting for IDLE_CLOSE_MS, so the helper ends and the browser may put this worker to sleep again.
 
-import { StoreKey } from "../shared/store.js";
 import { mark } from "../shared/timing.js";
 import { HOST_NAME, MessageType, PROTOCOL_VERSION, ReplyEvent } from "../shared/vocabulary.js";
 
@@ -46,17 +43,10 @@ export function disconnectError(portError = null, lastError = null) {
   return new HostError("host_failed", message || "The Optout helper stopped unexpectedly.");
 }
 
-// Whether this worker has a helper process at hand, for the popup to read before it asks for the status:
-// with one, the worker answers at once; without, the popup starts a helper itself (popup/refresh-request.js).
-function sayHelperRunning(running) {
-  chrome.storage.session.set({ [StoreKey.HELPER_RUNNING]: running }).catch(() => {});
-}
-
 function openConnection() {
   const port = chrome.runtime.connectNative(HOST_NAME);
   mark("host:started");
   const opened = { port, pending: new Map(), idleTimer: null };
-  sayHelperRunning(true);
   port.onMessage.addListener((reply) => {
     const request = opened.pending.get(reply?.id);
     if (!request) return;
@@ -81,9 +71,7 @@ function openConnection() {
 
 function forget(opened) {
   clearTimeout(opened.idleTimer);
-  if (connection !== opened) return;
-  connection = null;
-  sayHelperRunning(false);
+  if (connection === opened) connection = null;
 }
 
 function settle(opened, id, answer) {
@@ -101,19 +89,6 @@ export function closeHelper(opened = connection) {
   forget(opened);
   opened.port.disconnect();
   return true;
-}
-
-// Starts a helper before any request needs it, for one that is likely to follow (an opt-out after the popup
-// opened): a helper starts in about 100 ms, under the time a person takes to read the popup. It ends after
-// IDLE_CLOSE_MS like any other.
-export function warmHelper() {
-  if (connection) return;
-  try {
-    connection = openConnection();
-  } catch {
-    return; // the request that follows, if any, says what is wrong
-  }
-  connection.idleTimer = setTimeout(() => closeHelper(connection), IDLE_CLOSE_MS);
 }
 
 export function askHost(type, fields = {}, { onProgress = () => {}, id = newRequestId() } = {}) {

@@ -1,16 +1,38 @@
 // Refreshing what the popup shows: the host's last known state (it also records runs made from
-// the command line) and, when they are stale, the rules. The helper's answer comes through the worker's own
-// port, or from the popup, which asks a helper itself when the worker has none running.
+// the command line) and, when they are stale, the rules.
 
+import { CONFIRMING_STATUSES } from "../shared/assess.js";
 import { PLATFORM } from "../shared/config.js";
-import { isStatusAnswer, statusUpdate } from "../shared/helper-status.js";
+import { HOST_PROBLEMS } from "../shared/problems.js";
 import { readSnapshot, StoreKey } from "../shared/store.js";
 import { mark } from "../shared/timing.js";
 import { MessageType } from "../shared/vocabulary.js";
-import { askHost, warmHelper } from "./host.js";
+import { askHost } from "./host.js";
 import { loadRules } from "./rules.js";
 import { problemFromError, recordProblem, rememberRules, rulesAreFresh } from "./runs.js";
 import { serialized } from "./serial.js";
+
+function mergeStates(ours, theirs) {
+  const merged = { ...ours };
+  for (const [id, entry] of Object.entries(theirs ?? {})) {
+    const known = merged[id];
+    if (typeof entry.state !== "boolean") continue;
+    // Compared as times, not text: the host writes whole seconds ("…:20Z"), the extension milliseconds
+    // ("…:20.123Z"), and as text the host's older reading of the same second would win.
+    if (!known?.checkedAt || (entry.checked_at && Date.parse(entry.checked_at) > Date.parse(known.checkedAt))) {
+      merged[id] = {
+        state: entry.state,
+        status: entry.status,
+        // Runs made from the command line confirm a setting as the extension's own runs do.
+        confirmed: Boolean(known?.confirmed) || CONFIRMING_STATUSES.includes(entry.status),
+        checkedAt: entry.checked_at,
+        message: "",
+        page: null,
+      };
+    }
+  }
+  return merged;
+}
 
 export async function refreshStatus() {
   let answer;
@@ -20,21 +42,11 @@ export async function refreshStatus() {
     await recordProblem(problemFromError(error));
     return;
   }
-  await storeStatus(answer);
-}
-
-// The popup asked a helper itself (popup/refresh-request.js), has drawn the answer, and hands it over: stored
-// as the worker's own would be. A helper is then started for the opt-out that may follow.
-export async function storePopupStatus(answer) {
-  if (!isStatusAnswer(answer)) return;
-  await storeStatus(answer);
-  warmHelper();
-}
-
-async function storeStatus(answer) {
   await serialized(async () => {
     const stored = await chrome.storage.local.get([StoreKey.SETTING_STATES, StoreKey.PROBLEM]);
-    await chrome.storage.local.set(statusUpdate(stored, answer));
+    const update = { [StoreKey.SETTING_STATES]: mergeStates(stored[StoreKey.SETTING_STATES] ?? {}, answer.settings) };
+    if (HOST_PROBLEMS.includes(stored[StoreKey.PROBLEM]?.kind)) update[StoreKey.PROBLEM] = null;
+    await chrome.storage.local.set(update);
   });
   mark("status:stored");
   const { rules, preferences } = await readSnapshot();

@@ -21,13 +21,11 @@ import { applyPrivacySignals } from "./privacy-signals.js";
 import { scheduleRecheck } from "./recheck.js";
 import { cancelRun, checkNow, clearLoginProblem, optOutNow } from "./runs.js";
 import { serialized } from "./serial.js";
-import { fullHistory, historyPage, refreshStatus, storePopupStatus } from "./status.js";
+import { fullHistory, historyPage, refreshStatus } from "./status.js";
 import { forgetWording, sendFieldReport, teachWording } from "./taught.js";
 import { openWelcome } from "./welcome.js";
 
 mark("worker:started");
-// A worker that starts has no helper yet, whatever an earlier one that the browser stopped last said.
-chrome.storage.session.set({ [StoreKey.HELPER_RUNNING]: false });
 
 async function followPreferences() {
   const preferences = await readPreferences();
@@ -114,7 +112,6 @@ const HANDLERS = {
   [WorkerRequest.CHECK]: () => checkNow(),
   [WorkerRequest.CANCEL]: () => ({ cancelled: cancelRun() }),
   [WorkerRequest.REFRESH]: () => refreshStatus(),
-  [WorkerRequest.STORE_STATUS]: (message) => storePopupStatus(message.answer),
   [WorkerRequest.HISTORY]: (message) => historyPage(message.page ?? 1, message.pageSize ?? 20),
   [WorkerRequest.EXPORT_HISTORY]: () => fullHistory(),
   [WorkerRequest.SET_PREFERENCES]: (message) => serialized(() => writePreferences(message.changes ?? {})),

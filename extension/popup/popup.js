@@ -12,7 +12,6 @@ import { mark, timed } from "../shared/timing.js";
 import { ProgressStep, RunStatus } from "../shared/vocabulary.js";
 import { describeSettingStatus, handInstruction, lookFor, notOfferedSentence, summarize, unknownLanguageSentence } from "../shared/words.js";
 import { buildFieldReport, fieldReportText, reportsAddress } from "../shared/field-report.js";
-import { statusUpdate } from "../shared/helper-status.js";
 import { serviceAddress } from "../shared/rules-source.js";
 import { sessionChoice } from "../shared/sessions.js";
 import { isTaught } from "../shared/teach.js";
@@ -454,17 +453,9 @@ async function start() {
   const sessionSite = showSessionSite();
   await refreshView();
   mark("popup:first-paint");
-  const asked = await (globalThis.statusAsked ?? chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH }));
+  await (globalThis.statusAsked ?? chrome.runtime.sendMessage({ kind: WorkerRequest.REFRESH }));
   mark("popup:refresh-answered");
-  if (asked?.helperAnswer && stored.snapshot()?.rules) {
-    // The helper answered this page directly: drawn now, as the worker will store it.
-    stored.expect(statusUpdate(stored.local(), asked.helperAnswer));
-    draw();
-  } else {
-    // Without rules there is nothing to draw yet: the worker fetches them once it has stored the answer.
-    await asked?.stored;
-    await refreshView();
-  }
+  await refreshView();
   await sessionSite;
   document.querySelector("main").dataset.ready = "true";
   mark("popup:ready");

@@ -5,8 +5,6 @@ export const WorkerRequest = Object.freeze({
   CHECK: "check",
   CANCEL: "cancel",
   REFRESH: "refresh",
-  // The popup asked a helper for the status itself (popup/refresh-request.js): the worker stores the answer.
-  STORE_STATUS: "store_status",
   HISTORY: "history",
   EXPORT_HISTORY: "export_history",
   SET_PREFERENCES: "set_preferences",

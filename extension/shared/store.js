@@ -13,7 +13,6 @@ export const StoreKey = Object.freeze({
   NOTIFIED: "notified",
   LOGGED_OUT_NOTICE_AT: "loggedOutNoticeAt",
   RUN: "run",
-  HELPER_RUNNING: "helperRunning", // in `session`: the worker's port to a helper is open (background/host.js)
   TAUGHT: "taught", // wordings the person taught: {"setting id": ["wording", ...]} (shared/teach.js)
 });
 
@@ -93,18 +92,6 @@ export class StoredItems {
   apply(changes, area) {
     for (const replay of this.replays) replay.push([changes, area]);
     if (this.areas) applyChanges(this.areas, changes, area);
-  }
-
-  // The `local` items as this copy has them ({} before the first read).
-  local() {
-    return this.areas?.local ?? {};
-  }
-
-  // Items the worker is about to write to `local` (the helper's answer, shared/helper-status.js), applied to
-  // this copy ahead of the write; the write's own change event then carries the same values.
-  expect(items) {
-    const changes = Object.fromEntries(Object.entries(items).map(([key, value]) => [key, { newValue: value }]));
-    this.apply(changes, "local");
   }
 
   // Null until the first read has answered.

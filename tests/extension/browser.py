@@ -149,8 +149,8 @@ RECORD_HELPER_PORTS = """async () => {
 }"""
 
 
-# Run in the worker: true once every request it received has been answered (its marks, shared/timing.js). The
-# popup is drawn before the worker has stored a status the popup asked a helper for, and fetched the rules after.
+# Run in the worker: true once every request it received has been answered (its marks, shared/timing.js), such
+# as a rules fetch that goes on after the popup has drawn what it knows.
 WORKER_IDLE = """() => {
     const count = (end) => performance.getEntriesByType("mark")
         .filter((entry) => entry.name.startsWith("optout:worker:") && entry.name.endsWith(end)).length;

@@ -73,7 +73,7 @@ def test_a_forged_bundle_never_reaches_the_popup(world: World) -> None:
     set_preferences(world, {"serviceUrl": world.forged.url})
     popup = ready_popup(world.context)
 
-    # The worker fetches the rules once the popup's status is stored, which may be after the popup is drawn.
+    # The rules fetch is waited for as such, not through the popup's readiness.
     def handed_bundles() -> list[dict[str, Any]]:
         sent = world.worker.evaluate(SENT_TO_HELPERS)
         return [message for message in sent if message["type"] == "rules" and "bundle" in message]
@@ -81,7 +81,7 @@ def test_a_forged_bundle_never_reaches_the_popup(world: World) -> None:
     handed = wait_until(handed_bundles, 20, "the fetched bundle handed to the helper")
     assert world.forged.requests, "the extension never asked the rules service"
     assert handed[0]["bundle"]["key_id"] == "forged-key", "the fetched bundle was not handed to the helper"
-    wait_until(lambda: world.worker.evaluate(WORKER_IDLE), 20, "the worker to have stored the helper's answer")
+    wait_until(lambda: world.worker.evaluate(WORKER_IDLE), 20, "the worker to have stored the rules")
 
     expect(popup.locator(".setting-title")).to_have_text(DEFAULT_TITLES)
     page_text = popup.locator("main").inner_text()

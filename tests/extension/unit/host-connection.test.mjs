@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 
-import { askHost, cancelOnHost, closeHelper, IDLE_CLOSE_MS, warmHelper } from "../../../extension/background/host.js";
+import { askHost, cancelOnHost, closeHelper, IDLE_CLOSE_MS } from "../../../extension/background/host.js";
 
 // A native port as the browsers give it: each connectNative is a new helper process. `answer` replies to
 // a posted request as the helper would, or not at all (null) so the test replies itself.
@@ -43,11 +43,7 @@ function fakeBrowser({ answer = (request) => ({ id: request.id, type: request.ty
     ports.push(port);
     return port;
   };
-  // What the worker says in `session` about its helper, as popup/refresh-request.js reads it.
-  const session = {};
-  const storage = { session: { set: async (items) => Object.assign(session, items) } };
-  globalThis.chrome = { runtime, storage };
-  ports.session = session;
+  globalThis.chrome = { runtime };
   return ports;
 }
 
@@ -134,47 +130,6 @@ describe("closing the helper", () => {
     mock.timers.tick(IDLE_CLOSE_MS - 1);
     assert.equal(ports.length, 1);
     assert.equal(ports[0].disconnected, false);
-  });
-});
-
-describe("what the popup reads: whether a helper is running", () => {
-  it("is said when a port opens and when it closes, by the idle time, on demand or by the helper ending", async () => {
-    ports = fakeBrowser();
-    assert.equal(ports.session.helperRunning, undefined);
-    await askHost("status");
-    assert.equal(ports.session.helperRunning, true);
-    mock.timers.tick(IDLE_CLOSE_MS);
-    assert.equal(ports.session.helperRunning, false);
-    await askHost("status");
-    assert.equal(ports.session.helperRunning, true);
-    closeHelper();
-    assert.equal(ports.session.helperRunning, false);
-    await askHost("status");
-    ports[2].end("Native host has exited.");
-    assert.equal(ports.session.helperRunning, false);
-  });
-});
-
-describe("a helper started ahead of a request (after the popup's own status)", () => {
-  it("serves the request that follows, with no second process", async () => {
-    ports = fakeBrowser();
-    warmHelper();
-    assert.equal(ports.length, 1);
-    assert.equal(ports.session.helperRunning, true);
-    warmHelper();
-    assert.deepEqual(await askHost("apply"), { type: "apply" });
-    assert.equal(ports.length, 1);
-    assert.deepEqual(ports[0].posted.map((message) => message.type), ["apply"]);
-  });
-
-  it("ends after the idle time when nothing comes", () => {
-    ports = fakeBrowser();
-    warmHelper();
-    mock.timers.tick(IDLE_CLOSE_MS - 1);
-    assert.equal(ports[0].disconnected, false);
-    mock.timers.tick(1);
-    assert.equal(ports[0].disconnected, true);
-    assert.equal(ports.session.helperRunning, false);
   });
 });
 

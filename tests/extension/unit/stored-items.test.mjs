@@ -62,20 +62,6 @@ describe("StoredItems", () => {
     assert.equal(stored.snapshot().settingStates["pinterest.ads.off_pinterest"].state, false);
   });
 
-  it("shows items the worker is about to write (the helper's answer) before the write, and the write keeps them", async () => {
-    const answerReads = fakeStorage({ [StoreKey.SETTING_STATES]: states(true), [StoreKey.PROBLEM]: { kind: "host_missing" } }, {});
-    const stored = new StoredItems();
-    const loaded = stored.load();
-    answerReads();
-    await loaded;
-    assert.equal(stored.local()[StoreKey.PROBLEM].kind, "host_missing");
-    stored.expect({ [StoreKey.SETTING_STATES]: states(false), [StoreKey.PROBLEM]: null });
-    assert.equal(stored.snapshot().settingStates["pinterest.ads.off_pinterest"].state, false);
-    assert.equal(stored.snapshot().problem, null);
-    stored.apply({ [StoreKey.SETTING_STATES]: { oldValue: states(true), newValue: states(false) } }, "local");
-    assert.equal(stored.snapshot().settingStates["pinterest.ads.off_pinterest"].state, false);
-  });
-
   it("has nothing to show before its first read answers, and ignores other areas", async () => {
     const answerReads = fakeStorage({}, {});
     const stored = new StoredItems();
