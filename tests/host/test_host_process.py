@@ -160,3 +160,19 @@ def test_hello_keeps_heavy_imports_off_the_start_up_path(env) -> None:
     assert completed.returncode == 0
     assert [reply["event"] for reply in decode_frames(completed.stdout)] == ["result"]
     assert "HEAVY=\n" in completed.stderr.decode()
+
+
+def test_the_practice_host_reads_its_site_map_without_loading_a_server() -> None:
+    # The benches time the practice host as the stand-in for the installed one: its start must not carry the
+    # TLS proxies (engine/site_map_proxy.py) that only the browser-side tests run.
+    script = (
+        "import sys\n"
+        "sys.argv = ['practice_host', '--site-map', 'https://www.pinterest.com=http://127.0.0.1:9']\n"
+        "import tests.support.practice_host\n"
+        "heavy = sorted(name for name in ('http.server', 'http.client', 'ssl', 'native_host.engine.site_map_proxy')"
+        " if name in sys.modules)\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=30, cwd=ROOT, text=True)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "HEAVY="
