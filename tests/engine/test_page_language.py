@@ -117,13 +117,11 @@ def test_the_run_summary_says_how_many_settings_it_could_not_read_in_the_pages_l
 
 
 def test_blocked_and_login_pages_are_known_in_any_language_the_rules_hold():
-    import copy
     import json
 
     from native_host.rules.format import RULES_DIR, parse_rules
 
-    document = json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8"))
-    document = copy.deepcopy(document)
+    document = json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8"))  # a fresh copy to change
     document["languages"] = {
         "de": {
             "blocked_texts": ["Wir haben einen Bot entdeckt"],

@@ -16,20 +16,9 @@ from native_host.rules.format import (
     rebase,
 )
 from native_host.version import ENGINE_VERSION
+from tests.engine.known_settings import FACT_IDS
 
 DOCUMENT = json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8"))
-FACT_IDS = {
-    "pinterest.genai.canvas_training",
-    "pinterest.ads.sites_you_visit",
-    "pinterest.ads.partner_info",
-    "pinterest.ads.about_pinterest",
-    "pinterest.ads.performance_reporting",
-    "pinterest.ads.sharing_with_partners",
-    "pinterest.ads.off_pinterest",
-    "pinterest.ads.pinterest_activity",
-    "pinterest.visibility.search_privacy",
-    "pinterest.recommendations.ai_content",
-}
 
 
 def changed(**edits) -> dict:

@@ -8,19 +8,9 @@ import pytest
 
 from native_host.rules.format import RULES_DIR, RulesError, load_shipped_rules, parse_rules
 from native_host.rules.wordings import with_wordings
+from tests.engine.known_settings import PRIVACY_AND_DATA
 
 DOCUMENT = json.loads((RULES_DIR / "pinterest.json").read_text(encoding="utf-8"))
-PRIVACY_SETTINGS = [
-    "pinterest.genai.canvas_training",
-    "pinterest.ads.sites_you_visit",
-    "pinterest.ads.partner_info",
-    "pinterest.ads.about_pinterest",
-    "pinterest.ads.performance_reporting",
-    "pinterest.ads.sharing_with_partners",
-    "pinterest.ads.off_pinterest",
-    "pinterest.ads.pinterest_activity",
-    "pinterest.visibility.search_privacy",
-]
 
 # pinterest-world.md §4, wording by wording: (setting, tag, wording, a word its source must name).
 KNOWN_LABELS = [
@@ -124,7 +114,7 @@ def test_every_known_label_is_in_the_rules_with_its_source(setting_id, tag, word
 
 def test_the_privacy_menu_is_named_in_every_known_language_for_every_setting_behind_it():
     rules = load_shipped_rules()
-    for setting_id in PRIVACY_SETTINGS:
+    for setting_id in PRIVACY_AND_DATA:
         for tag, (name, source) in PRIVACY_MENU.items():
             wordings = rules.setting(setting_id).languages[tag]
             assert wordings.menu_links == (name,), (setting_id, tag)
